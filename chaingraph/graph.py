@@ -1,0 +1,645 @@
+"""ChainGraph: the embedded property graph — typed columnar tables plus partial views.
+
+The store is one pandas table per node label / relationship type (see
+:mod:`chaingraph.model`). Relationship tables also carry integer positions of
+their endpoints (columns starting with ``_``, e.g. ``observations._ent`` is the
+row of the enterprise in ``enterprises``), computed once at build time and kept
+in the saved store, so queries never join on 18-character strings.
+
+networkx graphs are built on demand, and only for the part of the graph a
+query needs (:meth:`ChainGraph.supply_graph`, :meth:`ChainGraph.to_networkx`
+on a :class:`Scope`). A million enterprises with five million supply edges
+stay tables until someone asks for a county's supply graph.
+
+Example
+-------
+>>> g = ChainGraph.from_dataset("datasets/wuxing-childrenswear")  # doctest: +SKIP
+>>> s = g.scope(region="吴兴区", chain="childrenswear")  # doctest: +SKIP
+>>> len(s)  # doctest: +SKIP
+150
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .errors import ScopeError, ValidationFailed
+from .model import ENUM_ZH, TABLES, USCC
+from .regions import load_regions
+
+# relationship table -> [(endpoint column, target table, target key, position column)]
+_ENDPOINTS: dict[str, list[tuple[str, str, str, str]]] = {
+    "segments": [("chain_id", "chains", "id", "_chain")],
+    "segment_flows": [("from_segment", "segments", "id", "_src"), ("to_segment", "segments", "id", "_dst")],
+    "operates_in": [(USCC, "enterprises", USCC, "_ent"), ("segment_id", "segments", "id", "_seg")],
+    "supplies": [("supplier_uscc", "enterprises", USCC, "_src"), ("customer_uscc", "enterprises", USCC, "_dst")],
+    "leaders": [(USCC, "enterprises", USCC, "_ent"), ("chain_id", "chains", "id", "_chain")],
+    "observations": [(USCC, "enterprises", USCC, "_ent"), ("problem_id", "problems", "id", "_prob")],
+    "measurements": [(USCC, "enterprises", USCC, "_ent"), ("benchmark_id", "benchmarks", "id", "_bench")],
+    "certifications": [(USCC, "enterprises", USCC, "_ent"), ("body_id", "cert_bodies", "id", "_body")],
+    "assistance": [(USCC, "enterprises", USCC, "_ent"), ("body_id", "cert_bodies", "id", "_body")],
+}
+
+_PREFIX = {"province": 2, "city": 4, "county": 6}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the canonical columns and dtypes of table ``name``.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a table of the model.
+
+    Example
+    -------
+    >>> list(empty_table("chains").columns)
+    ['id', 'name', 'industry_code']
+    """
+    dtypes = {"int": "Int64", "float": "float64", "money": "float64", "bool": "boolean", "date": "datetime64[s]"}
+    return pd.DataFrame({f.name: pd.Series([], dtype=dtypes.get(f.type, "str")) for f in TABLES[name].fields})
+
+
+@dataclass
+class Scope:
+    """A region × chain (× segment) slice of the graph.
+
+    Attributes
+    ----------
+    region : str or None
+        GB/T 2260 code; None means every region.
+    chain : str or None
+        Chain id; None means every chain.
+    segment : str or None
+        Segment id; None means every segment of the chain.
+    mask : numpy.ndarray
+        Boolean mask over ``graph.tables["enterprises"]`` rows.
+    region_name, chain_name : str
+        Display names (Chinese) for titles.
+    """
+
+    region: str | None
+    chain: str | None
+    segment: str | None
+    mask: np.ndarray
+    region_name: str = "全部区域"
+    chain_name: str = "全部产业链"
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Row positions of the enterprises in scope."""
+        return np.flatnonzero(self.mask)
+
+    def __len__(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def title(self) -> str:
+        """Chinese description, e.g. ``湖州市吴兴区 · 童装``."""
+        return f"{self.region_name} · {self.chain_name}"
+
+
+class ChainGraph:
+    """The embedded chain-quality graph.
+
+    Parameters
+    ----------
+    tables : dict
+        Table name → typed frame with the model's canonical columns (as produced
+        by validation). Missing tables become empty; Region rows are derived
+        from the national GB/T 2260 table for every code referenced (and all
+        ancestors), renamed by the dataset's own ``regions`` table if given.
+    name : str
+        Dataset name.
+    meta : dict, optional
+        Provenance (sources, encodings, validation counts, data date).
+
+    Raises
+    ------
+    ScopeError
+        Never at construction; raised by :meth:`scope` for unknown names.
+
+    Example
+    -------
+    >>> from chaingraph.validate import validate  # doctest: +SKIP
+    >>> g = ChainGraph(validate("datasets/anping-wiremesh").tables, name="anping")  # doctest: +SKIP
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame], *, name: str = "", meta: dict | None = None,
+                 indexed: bool = False) -> None:
+        self.name = name
+        self.tables: dict[str, pd.DataFrame] = {}
+        for t in TABLES:
+            df = tables.get(t)
+            self.tables[t] = (empty_table(t) if df is None else df).reset_index(drop=True)
+        self.meta = dict(meta or {})
+        if not indexed:
+            self.tables["regions"] = self._region_table(self.tables["regions"])
+            self.tables["segment_flows"] = self._derive_flows()
+            self._index()
+        self.meta.setdefault("data_date", self._data_date())
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def from_dataset(cls, path: str | Path, *, strict: bool = False, allow_errors: bool = True) -> ChainGraph:
+        """Validate a dataset and build its graph from the accepted rows.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+        strict : bool
+            Treat warnings as errors.
+        allow_errors : bool
+            Build from the accepted rows even when some rows were rejected.
+
+        Returns
+        -------
+        ChainGraph
+            With the validation result on ``.validation``.
+
+        Raises
+        ------
+        DatasetError
+            If the dataset cannot be read.
+        ValidationFailed
+            If ``allow_errors`` is False and validation found errors.
+
+        Example
+        -------
+        >>> g = ChainGraph.from_dataset("datasets/wuxing-childrenswear")  # doctest: +SKIP
+        """
+        from .validate import validate
+
+        result = validate(path, strict=strict)
+        if not allow_errors and not result.ok:
+            raise ValidationFailed(f"{result.n_errors} validation errors in {path}", result)
+        g = cls.from_validation(result)
+        return g
+
+    @classmethod
+    def from_validation(cls, result) -> ChainGraph:
+        """Build the graph from a :class:`~chaingraph.validate.ValidationResult`.
+
+        Raises
+        ------
+        ValueError
+            If ``result`` does not look like a validation result.
+
+        Example
+        -------
+        >>> g = ChainGraph.from_validation(validate("datasets/defects"))  # doctest: +SKIP
+        """
+        if not hasattr(result, "tables") or not hasattr(result, "summary"):
+            raise ValueError("expected a ValidationResult")
+        meta = {
+            "dataset": result.dataset,
+            "sources": result.sources,
+            "validation": result.summary.to_dict(orient="records"),
+            "errors": result.n_errors,
+            "warnings": result.n_warnings,
+        }
+        g = cls(result.tables, name=result.dataset, meta=meta)
+        g.validation = result
+        return g
+
+    def _region_table(self, given: pd.DataFrame) -> pd.DataFrame:
+        regions = load_regions()
+        codes: set[str] = set()
+        for t, cols in (("enterprises", ["region_code"]), ("leaders", ["region_code"]), ("regions", ["code"])):
+            for c in cols:
+                codes.update(self.tables[t][c].dropna().astype(str).unique())
+        full: set[str] = set()
+        for c in codes:
+            full.add(c)
+            full.update(regions.ancestors(c))
+        rows = sorted(full)
+        out = pd.DataFrame({
+            "code": pd.Series(rows, dtype="str"),
+            "name": pd.Series([regions.name(c) for c in rows], dtype="str"),
+            "level": pd.Series([regions.level(c) for c in rows], dtype="str"),
+            "parent": pd.Series([regions.parent(c) for c in rows], dtype="str"),
+        })
+        if len(given):
+            names = given.dropna(subset=["name"]).set_index("code")["name"]
+            out["name"] = out["code"].map(names).fillna(out["name"]).astype("str")
+        return out
+
+    def _derive_flows(self) -> pd.DataFrame:
+        """FEEDS edges: as given; for a chain without any, consecutive segments by ``order``."""
+        flows = self.tables["segment_flows"]
+        seg = self.tables["segments"]
+        if seg.empty:
+            return flows
+        chain_of = seg.set_index("id")["chain_id"]
+        covered = set(flows["from_segment"].map(chain_of).dropna())
+        todo = seg[~seg["chain_id"].isin(covered)].sort_values(["chain_id", "order", "id"])
+        if todo.empty:
+            return flows
+        nxt = todo.groupby("chain_id")["id"].shift(-1)
+        derived = pd.DataFrame({"from_segment": todo["id"], "to_segment": nxt}).dropna()
+        self.meta["derived_flows"] = len(derived)
+        return pd.concat([flows, derived.astype(flows.dtypes.to_dict())], ignore_index=True)
+
+    def _index(self) -> None:
+        """Add integer endpoint positions (``_ent``, ``_src`` …) to relationship tables."""
+        keys = {t: pd.Index(self.tables[t][TABLES[t].key[0]]) for t in ("enterprises", "segments", "chains",
+                                                                         "problems", "benchmarks", "cert_bodies")}
+        for table, ends in _ENDPOINTS.items():
+            df = self.tables[table]
+            for col, target, _key, pos_col in ends:
+                pos = keys[target].get_indexer(df[col]) if len(df) else np.zeros(0, dtype=np.intp)
+                df[pos_col] = pos.astype(np.int32)
+        ent = self.tables["enterprises"]
+        ent["_region"] = pd.to_numeric(ent["region_code"]).to_numpy(dtype=np.int32) if len(ent) else np.zeros(
+            0, dtype=np.int32)
+        seg = self.tables["segments"]
+        if len(seg):
+            seg.sort_values(["_chain", "order", "id"], inplace=True, kind="stable")
+            seg.reset_index(drop=True, inplace=True)
+            # positions of segments changed: recompute everything that points at them
+            seg_index = pd.Index(seg["id"])
+            for table, ends in _ENDPOINTS.items():
+                for col, target, _key, pos_col in ends:
+                    if target == "segments":
+                        self.tables[table][pos_col] = seg_index.get_indexer(self.tables[table][col]).astype(np.int32)
+
+    def _data_date(self) -> str | None:
+        dates = []
+        for t, c in (("observations", "observed_on"), ("measurements", "measured_on"),
+                     ("assistance", "started"), ("certifications", "issued")):
+            s = self.tables[t][c]
+            if len(s) and s.notna().any():
+                dates.append(pd.Timestamp(s.max()))
+        return max(dates).date().isoformat() if dates else None
+
+    # -- scope -------------------------------------------------------------------------
+    def resolve_region(self, region: str) -> str:
+        """GB/T 2260 code of a region given by code or name (吴兴区, 湖州市吴兴区, 330502).
+
+        Raises
+        ------
+        ScopeError
+            Unknown or ambiguous name (the message lists the candidates).
+
+        Example
+        -------
+        >>> g.resolve_region("吴兴区")  # doctest: +SKIP
+        '330502'
+        """
+        return load_regions().resolve(str(region).strip())
+
+    def resolve_chain(self, chain: str) -> str:
+        """Chain id from an id or a name (``childrenswear`` or ``童装``).
+
+        Raises
+        ------
+        ScopeError
+            If no chain (or several) match.
+
+        Example
+        -------
+        >>> g.resolve_chain("童装")  # doctest: +SKIP
+        'childrenswear'
+        """
+        ch = self.tables["chains"]
+        key = str(chain).strip()
+        hit = ch.loc[ch["id"] == key, "id"]
+        if not len(hit):
+            hit = ch.loc[ch["name"] == key, "id"]
+        if not len(hit):
+            hit = ch.loc[ch["name"].str.contains(key, regex=False, na=False), "id"]
+        if len(hit) == 1:
+            return str(hit.iloc[0])
+        known = ", ".join(f"{i} ({n})" for i, n in zip(ch["id"], ch["name"], strict=True)) or "none"
+        if len(hit) > 1:
+            raise ScopeError(f"chain '{chain}' is ambiguous: {', '.join(hit)}")
+        raise ScopeError(f"unknown chain '{chain}'; known chains: {known}")
+
+    def resolve_segment(self, segment: str, chain: str | None = None) -> str:
+        """Segment id from an id or a name, optionally within a chain.
+
+        Raises
+        ------
+        ScopeError
+            If no segment (or several) match.
+
+        Example
+        -------
+        >>> g.resolve_segment("印染", "childrenswear")  # doctest: +SKIP
+        """
+        seg = self.tables["segments"]
+        if chain is not None:
+            seg = seg[seg["chain_id"] == chain]
+        key = str(segment).strip()
+        hit = seg.loc[(seg["id"] == key) | (seg["name"] == key), "id"]
+        if len(hit) == 1:
+            return str(hit.iloc[0])
+        if len(hit) > 1:
+            raise ScopeError(f"segment '{segment}' is ambiguous: {', '.join(hit)}; give the chain or the id")
+        raise ScopeError(f"unknown segment '{segment}'; known: " + ", ".join(f"{i} ({n})" for i, n in zip(
+            seg["id"], seg["name"], strict=True)))
+
+    def region_mask(self, region: str | None) -> np.ndarray:
+        """Enterprises located in ``region`` or any region below it (by code).
+
+        Raises
+        ------
+        ScopeError
+            For an unknown region.
+
+        Example
+        -------
+        >>> g.region_mask("330000").sum()  # doctest: +SKIP
+        """
+        n = len(self.tables["enterprises"])
+        if region is None:
+            return np.ones(n, dtype=bool)
+        code = self.resolve_region(region)
+        level = load_regions().level(code)
+        div = 10 ** (6 - _PREFIX[level])
+        ent_region = self.tables["enterprises"]["_region"].to_numpy()
+        return (ent_region // div) == (int(code) // div)
+
+    def chain_mask(self, chain: str | None, segment: str | None = None) -> np.ndarray:
+        """Enterprises operating in ``chain`` (or in one of its segments).
+
+        Raises
+        ------
+        ScopeError
+            For an unknown chain or segment.
+
+        Example
+        -------
+        >>> g.chain_mask("childrenswear").sum()  # doctest: +SKIP
+        """
+        n = len(self.tables["enterprises"])
+        if chain is None and segment is None:
+            return np.ones(n, dtype=bool)
+        segs = self.segment_positions(chain, segment)
+        ops = self.tables["operates_in"]
+        hit = np.isin(ops["_seg"].to_numpy(), segs)
+        mask = np.zeros(n, dtype=bool)
+        mask[ops["_ent"].to_numpy()[hit]] = True
+        return mask
+
+    def segment_positions(self, chain: str | None, segment: str | None = None) -> np.ndarray:
+        """Row positions in ``segments`` of a chain's segments (flow order), or of one segment.
+
+        Raises
+        ------
+        ScopeError
+            For an unknown chain or segment.
+
+        Example
+        -------
+        >>> g.segment_positions("childrenswear")  # doctest: +SKIP
+        array([0, 1, 2, 3, 4, 5])
+        """
+        seg = self.tables["segments"]
+        if segment is not None:
+            sid = self.resolve_segment(segment, self.resolve_chain(chain) if chain else None)
+            return np.flatnonzero((seg["id"] == sid).to_numpy())
+        if chain is None:
+            return np.arange(len(seg))
+        cid = self.resolve_chain(chain)
+        return np.flatnonzero((seg["chain_id"] == cid).to_numpy())
+
+    def scope(self, region: str | None = None, chain: str | None = None, segment: str | None = None) -> Scope:
+        """Select the enterprises of a region × chain (× segment).
+
+        Parameters
+        ----------
+        region : str, optional
+            Code or name; covers every region below it (330000 covers 330502).
+        chain : str, optional
+            Chain id or name.
+        segment : str, optional
+            Segment id or name (within ``chain``).
+
+        Returns
+        -------
+        Scope
+
+        Raises
+        ------
+        ScopeError
+            Unknown or ambiguous region, chain or segment.
+
+        Example
+        -------
+        >>> s = g.scope(region="330502", chain="childrenswear")  # doctest: +SKIP
+        """
+        code = self.resolve_region(region) if region is not None else None
+        cid = self.resolve_chain(chain) if chain is not None else None
+        sid = self.resolve_segment(segment, cid) if segment is not None else None
+        mask = self.region_mask(code) & self.chain_mask(cid, sid)
+        regions = load_regions()
+        rname = regions.full_name(code) if code else "全部区域"
+        cname = "全部产业链"
+        if cid:
+            ch = self.tables["chains"]
+            cname = str(ch.loc[ch["id"] == cid, "name"].iloc[0])
+        return Scope(code, cid, sid, mask, rname, cname)
+
+    # -- views ---------------------------------------------------------------------------
+    def enterprises(self, scope: Scope | None = None) -> pd.DataFrame:
+        """The enterprises table, restricted to a scope.
+
+        Raises
+        ------
+        ValueError
+            If the scope was made for another graph (mask length differs).
+
+        Example
+        -------
+        >>> g.enterprises(g.scope(region="吴兴区")).head()  # doctest: +SKIP
+        """
+        ent = self.tables["enterprises"]
+        if scope is None:
+            return ent
+        if len(scope.mask) != len(ent):
+            raise ValueError("scope belongs to another graph")
+        return ent.iloc[scope.positions]
+
+    def supply_edges(self, scope: Scope | None = None, *, hops: int = 0) -> pd.DataFrame:
+        """Supply edges among the scope's enterprises, or reaching ``hops`` steps beyond it.
+
+        Parameters
+        ----------
+        scope : Scope, optional
+        hops : int
+            0: both ends in scope. k > 0: also edges within k supply steps of
+            the scope, in either direction.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of ``supplies`` (with ``_src`` / ``_dst`` positions).
+
+        Raises
+        ------
+        ValueError
+            If ``hops`` is negative.
+
+        Example
+        -------
+        >>> g.supply_edges(s).shape  # doctest: +SKIP
+        """
+        if hops < 0:
+            raise ValueError("hops must be >= 0")
+        sup = self.tables["supplies"]
+        if scope is None:
+            return sup
+        src, dst = sup["_src"].to_numpy(), sup["_dst"].to_numpy()
+        inside = scope.mask.copy()
+        keep = inside[src] & inside[dst]
+        for _ in range(hops):
+            touch = inside[src] | inside[dst]
+            inside = inside.copy()
+            inside[src[touch]] = True
+            inside[dst[touch]] = True
+            keep = inside[src] & inside[dst]
+        return sup.iloc[np.flatnonzero(keep)]
+
+    def supply_graph(self, scope: Scope | None = None, *, hops: int = 0) -> nx.DiGraph:
+        """A networkx DiGraph of supply edges (supplier → customer) for a scope.
+
+        Nodes are enterprise row positions (ints) with ``uscc``, ``name``,
+        ``size`` attributes; every enterprise of the scope is a node even
+        without edges. Parallel edges (several products) are collapsed, with
+        ``products`` counting them and ``value`` summed.
+
+        Raises
+        ------
+        ValueError
+            If ``hops`` is negative.
+
+        Example
+        -------
+        >>> G = g.supply_graph(g.scope(region="吴兴区", chain="童装"))  # doctest: +SKIP
+        """
+        edges = self.supply_edges(scope, hops=hops)
+        agg = (edges.groupby(["_src", "_dst"], sort=False)
+               .agg(products=("_src", "size"), value=("value", "sum")).reset_index())
+        G = nx.DiGraph()
+        ent = self.tables["enterprises"]
+        nodes = np.union1d(scope.positions if scope is not None else np.arange(len(ent)),
+                           np.union1d(agg["_src"].to_numpy(), agg["_dst"].to_numpy()))
+        sub = ent.iloc[nodes]
+        G.add_nodes_from(zip(nodes.tolist(), ({"uscc": u, "name": n, "size": s} for u, n, s in zip(
+            sub["uscc"], sub["name"], sub["size"], strict=True)), strict=True))
+        G.add_edges_from(zip(agg["_src"].tolist(), agg["_dst"].tolist(),
+                             ({"products": int(p), "value": float(v)} for p, v in zip(
+                                 agg["products"], agg["value"], strict=True)), strict=True))
+        return G
+
+    def to_networkx(self, scope: Scope | None = None) -> nx.MultiDiGraph:
+        """The property graph of a scope as a networkx MultiDiGraph (for small scopes and export).
+
+        Node keys are ``"Label:key"`` strings (``Enterprise:9133…``); every node
+        has a ``label`` attribute and its properties; every edge a ``type``.
+
+        Raises
+        ------
+        ValueError
+            If the scope was made for another graph.
+
+        Example
+        -------
+        >>> G = g.to_networkx(g.scope(region="吴兴区"))  # doctest: +SKIP
+        """
+        t = self.tables
+        ent = self.enterprises(scope)
+        G = nx.MultiDiGraph()
+
+        def add_nodes(label: str, df: pd.DataFrame, key: str) -> None:
+            cols = [c for c in df.columns if not c.startswith("_")]
+            for rec in df[cols].to_dict(orient="records"):
+                G.add_node(f"{label}:{rec[key]}", label=label, **{k: v for k, v in rec.items() if pd.notna(v)})
+
+        add_nodes("Enterprise", ent, USCC)
+        pos = set(ent.index.tolist())
+        ops = t["operates_in"][t["operates_in"]["_ent"].isin(pos)]
+        segs = t["segments"][t["segments"]["id"].isin(ops["segment_id"])] if scope is not None else t["segments"]
+        chains = t["chains"][t["chains"]["id"].isin(segs["chain_id"])] if scope is not None else t["chains"]
+        add_nodes("Segment", segs, "id")
+        add_nodes("Chain", chains, "id")
+        regs = t["regions"]
+        add_nodes("Region", regs, "code")
+        for r in regs.dropna(subset=["parent"]).itertuples():
+            G.add_edge(f"Region:{r.code}", f"Region:{r.parent}", type="WITHIN")
+        for s in segs.itertuples():
+            G.add_edge(f"Segment:{s.id}", f"Chain:{s.chain_id}", type="PART_OF")
+        flows = t["segment_flows"]
+        for f in flows[flows["from_segment"].isin(segs["id"]) & flows["to_segment"].isin(segs["id"])].itertuples():
+            G.add_edge(f"Segment:{f.from_segment}", f"Segment:{f.to_segment}", type="FEEDS")
+        for e in ent.itertuples():
+            G.add_edge(f"Enterprise:{e.uscc}", f"Region:{e.region_code}", type="LOCATED_IN")
+        for o in ops.itertuples():
+            G.add_edge(f"Enterprise:{o.uscc}", f"Segment:{o.segment_id}", type="OPERATES_IN")
+        sup = t["supplies"][t["supplies"]["_src"].isin(pos) & t["supplies"]["_dst"].isin(pos)]
+        for s in sup.itertuples():
+            G.add_edge(f"Enterprise:{s.supplier_uscc}", f"Enterprise:{s.customer_uscc}", type="SUPPLIES",
+                       product=s.product, value=s.value)
+        obs = t["observations"][t["observations"]["_ent"].isin(pos)]
+        probs = t["problems"][t["problems"]["id"].isin(obs["problem_id"])]
+        add_nodes("Problem", probs, "id")
+        for o in obs.itertuples():
+            G.add_edge(f"Enterprise:{o.uscc}", f"Problem:{o.problem_id}", type="HAS_PROBLEM",
+                       severity=o.severity, source=o.source, status=o.status)
+        lead = t["leaders"][t["leaders"]["_ent"].isin(pos)]
+        for ld in lead.itertuples():
+            G.add_edge(f"Enterprise:{ld.uscc}", f"Chain:{ld.chain_id}", type="LEADS", region_code=ld.region_code)
+        return G
+
+    # -- facts ---------------------------------------------------------------------------
+    def stats(self) -> pd.DataFrame:
+        """Counts of nodes per label and relationships per type (Chinese names included).
+
+        Raises
+        ------
+        KeyError
+            Never for a graph built by chaingraph.
+
+        Example
+        -------
+        >>> g.stats()  # doctest: +SKIP
+        """
+        rows = []
+        for t in TABLES.values():
+            n = len(self.tables[t.name])
+            if t.label:
+                rows.append({"kind": "node", "name": t.label, "zh": t.zh, "count": n})
+            if t.rel_type:
+                rows.append({"kind": "relationship", "name": t.rel_type, "zh": t.zh, "count": n})
+        rows.append({"kind": "relationship", "name": "PART_OF", "zh": "属于产业链",
+                     "count": len(self.tables["segments"])})
+        rows.append({"kind": "relationship", "name": "LOCATED_IN", "zh": "位于",
+                     "count": len(self.tables["enterprises"])})
+        rows.append({"kind": "relationship", "name": "WITHIN", "zh": "隶属",
+                     "count": int(self.tables["regions"]["parent"].notna().sum())})
+        return pd.DataFrame(rows)
+
+    def size_label(self, size: str) -> str:
+        """Chinese label of a size class (``micro`` → ``微型``).
+
+        Raises
+        ------
+        KeyError
+            If ``size`` is not a size class.
+
+        Example
+        -------
+        >>> g.size_label("micro")  # doctest: +SKIP
+        '微型'
+        """
+        return ENUM_ZH["size"][size]
+
+    def __repr__(self) -> str:
+        return (f"ChainGraph({self.name!r}: {len(self.tables['enterprises'])} enterprises, "
+                f"{len(self.tables['supplies'])} supply edges, {len(self.tables['observations'])} observations)")

@@ -1,0 +1,31 @@
+"""The named queries of the contract (DESIGN.md): each takes a graph and scope, returns frames.
+
+==================  ==========================================================
+query               answers
+==================  ==========================================================
+chain_map           segments in flow order, firms per segment, supply edges,
+                    leaders, problem hot spots (a :class:`~chaingraph.layout.ChainMap`)
+composition         firms by segment × size class, certification, quality level
+common_problems     the list of common quality problems (共性质量问题清单)
+leaders             designated leaders and data-driven candidates, their reach
+weak_links          gaps, single-supplier dependencies, articulation points,
+                    problem-dense segments
+exposure            firms downstream of firms that have a problem
+benchmark_gaps      measured values against domestic / international advanced levels
+==================  ==========================================================
+
+Example
+-------
+>>> from chaingraph.queries import common_problems  # doctest: +SKIP
+"""
+
+from .benchmarks import benchmark_gaps
+from .chain_map import chain_map, enterprise_map
+from .composition import composition
+from .exposure import exposure
+from .leaders import leader_reach, leaders
+from .problems import common_problems
+from .weak_links import weak_links
+
+__all__ = ["benchmark_gaps", "chain_map", "common_problems", "composition", "enterprise_map", "exposure",
+           "leader_reach", "leaders", "weak_links"]

@@ -1,0 +1,77 @@
+"""Helpers shared by the named queries: scope resolution, per-firm segment, Chinese labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..graph import ChainGraph, Scope
+from ..model import ENUM_ZH
+
+
+def resolve_scope(graph: ChainGraph, region: str | None, chain: str | None, segment: str | None = None) -> Scope:
+    """Scope from user-facing region / chain / segment arguments (codes, ids or names)."""
+    return graph.scope(region=region, chain=chain, segment=segment)
+
+
+def zh(enum: str, values: pd.Series) -> pd.Series:
+    """Chinese labels of enum values (NA stays NA)."""
+    return values.map(ENUM_ZH[enum]).astype("str")
+
+
+def primary_segment(graph: ChainGraph, positions: np.ndarray, chain: str | None) -> pd.DataFrame:
+    """For each enterprise position, its first segment (in flow order) within ``chain``.
+
+    Returns a frame indexed by enterprise position with ``_seg`` (segment row),
+    ``segment_id``, ``segment``, ``stage``, ``segment_order``, ``key_link``.
+    """
+    ops = graph.tables["operates_in"]
+    segs = graph.tables["segments"]
+    allowed = graph.segment_positions(chain) if chain else np.arange(len(segs))
+    m = np.isin(ops["_ent"].to_numpy(), positions) & np.isin(ops["_seg"].to_numpy(), allowed)
+    sub = ops.loc[m, ["_ent", "_seg"]]
+    # segments are sorted by (chain, order), so the smallest row is the most upstream
+    first = sub.groupby("_ent")["_seg"].min()
+    s = segs.iloc[first.to_numpy()]
+    return pd.DataFrame({
+        "_seg": first.to_numpy(),
+        "segment_id": s["id"].to_numpy(),
+        "segment": s["name"].to_numpy(),
+        "stage": s["stage"].to_numpy(),
+        "segment_order": s["order"].to_numpy(),
+        "key_link": s["key_link"].fillna(False).to_numpy(dtype=bool),
+    }, index=first.index)
+
+
+def designated_leaders(graph: ChainGraph, scope: Scope) -> np.ndarray:
+    """Enterprise positions designated as leaders of the scope's chain (any designation region
+    overlapping the scope's region), restricted to the scope's enterprises."""
+    lead = graph.tables["leaders"]
+    if scope.chain is not None:
+        lead = lead[lead["chain_id"] == scope.chain]
+    pos = lead["_ent"].to_numpy()
+    return np.unique(pos[scope.mask[pos]]) if len(pos) else np.zeros(0, dtype=np.int64)
+
+
+def wilson_lower(k: np.ndarray, n: np.ndarray | int, z: float = 1.959964) -> np.ndarray:
+    """Wilson score lower bound of a binomial proportion k/n (0 where n == 0).
+
+    Examples
+    --------
+    >>> round(float(wilson_lower(np.array([3]), 10)[0]), 4)
+    0.1078
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.broadcast_to(np.asarray(n, dtype=float), k.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        den = 1 + z * z / n
+        centre = p + z * z / (2 * n)
+        margin = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        out = (centre - margin) / den
+    return np.where(n > 0, np.clip(out, 0.0, 1.0), 0.0)
+
+
+def empty(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty frame with typed columns."""
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})

@@ -1,0 +1,248 @@
+"""The store: a validated graph saved as Parquet tables plus a manifest.
+
+Layout of a store folder::
+
+    manifest.json          schema version, chaingraph version, row counts, checksums, provenance
+    enterprises.parquet    one file per table (canonical columns + ``_`` position columns)
+    ...
+
+Writes are atomic: everything goes to a temporary sibling folder, each file is
+flushed, checksums go into the manifest, the manifest is written last, then the
+folder is renamed into place. A store whose manifest is missing, whose schema
+version differs, or whose files do not match their checksums is refused.
+
+Example
+-------
+>>> save(graph, "out/wuxing.cgstore")  # doctest: +SKIP
+>>> g2 = load("out/wuxing.cgstore")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import OutputError, StoreError
+from .graph import ChainGraph
+from .model import SCHEMA_VERSION, TABLES
+
+MANIFEST = "manifest.json"
+FORMAT = "chaingraph-store"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _json_default(o: object) -> object:
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
+
+
+def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write ``graph`` to a store folder, atomically.
+
+    Parameters
+    ----------
+    graph : ChainGraph
+    path : str or pathlib.Path
+        Target folder (conventionally ending in ``.cgstore``).
+    overwrite : bool
+        Replace an existing store at ``path``.
+
+    Returns
+    -------
+    pathlib.Path
+        The store folder.
+
+    Raises
+    ------
+    OutputError
+        If the target exists and is not a store (or ``overwrite`` is False), or the
+        disk is full / not writable.
+
+    Example
+    -------
+    >>> save(g, "out/anping.cgstore")  # doctest: +SKIP
+    PosixPath('out/anping.cgstore')
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = Path(path)
+    if target.exists():
+        if not (target / MANIFEST).exists() or not overwrite:
+            raise OutputError(f"{target}: exists and is not a chaingraph store to replace")
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from exc
+    try:
+        tables = {}
+        for name, df in graph.tables.items():
+            f = tmp / f"{name}.parquet"
+            tbl = pa.Table.from_pandas(df, preserve_index=False)
+            pq.write_table(tbl, f, compression="zstd")
+            with open(f, "rb+") as fh:
+                os.fsync(fh.fileno())
+            tables[name] = {"file": f.name, "rows": len(df), "sha256": _sha256(f)}
+        manifest = {
+            "format": FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "chaingraph_version": __version__,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "name": graph.name,
+            "tables": tables,
+            "meta": graph.meta,
+        }
+        mpath = tmp / MANIFEST
+        with open(mpath, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, ensure_ascii=False, indent=2, default=_json_default)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(target, old)
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{target}: cannot write the store ({exc.strerror or exc})") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def read_manifest(path: str | Path) -> dict:
+    """Read and check a store's manifest (format and schema version).
+
+    Raises
+    ------
+    StoreError
+        Missing or unreadable manifest, another format, or another schema version.
+
+    Example
+    -------
+    >>> read_manifest("out/wuxing.cgstore")["schema_version"]  # doctest: +SKIP
+    1
+    """
+    p = Path(path)
+    m = p / MANIFEST
+    if not p.is_dir():
+        raise StoreError(f"{p}: not a chaingraph store (no such folder)")
+    if not m.exists():
+        raise StoreError(f"{p}: not a chaingraph store, or an interrupted write (no {MANIFEST})")
+    try:
+        manifest = json.loads(m.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{p}: damaged manifest ({exc})") from exc
+    if manifest.get("format") != FORMAT:
+        raise StoreError(f"{p}: not a chaingraph store (format {manifest.get('format')!r})")
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise StoreError(f"{p}: store has schema version {version}, this chaingraph reads version "
+                         f"{SCHEMA_VERSION}; rebuild it with `chaingraph build`")
+    return manifest
+
+
+def load(path: str | Path, *, verify: bool = True) -> ChainGraph:
+    """Load a store written by :func:`save`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    verify : bool
+        Check every file's SHA-256 against the manifest (cheap next to reading it).
+
+    Returns
+    -------
+    ChainGraph
+
+    Raises
+    ------
+    StoreError
+        Not a store, another schema version, a missing or damaged table file, or a
+        row count that differs from the manifest.
+
+    Example
+    -------
+    >>> g = load("out/wuxing.cgstore")  # doctest: +SKIP
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    manifest = read_manifest(p)
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        entry = manifest["tables"].get(name)
+        if entry is None:
+            raise StoreError(f"{p}: manifest lists no table '{name}'")
+        f = p / entry["file"]
+        if not f.exists():
+            raise StoreError(f"{p}: table file {entry['file']} is missing")
+        if verify and _sha256(f) != entry["sha256"]:
+            raise StoreError(f"{p}: table file {entry['file']} does not match its checksum (damaged or edited)")
+        try:
+            df = pq.read_table(f).to_pandas()
+        except (pa.ArrowException, OSError) as exc:
+            raise StoreError(f"{p}: cannot read {entry['file']} ({exc})") from exc
+        if len(df) != entry["rows"]:
+            raise StoreError(f"{p}: {entry['file']} has {len(df)} rows, manifest says {entry['rows']}")
+        tables[name] = df
+    return ChainGraph(tables, name=manifest.get("name", p.name), meta=manifest.get("meta"), indexed=True)
+
+
+def is_store(path: str | Path) -> bool:
+    """True when ``path`` is a folder holding a store manifest.
+
+    Raises
+    ------
+    Nothing.
+
+    Example
+    -------
+    >>> is_store("datasets/wuxing-childrenswear")
+    False
+    """
+    p = Path(path)
+    return p.is_dir() and (p / MANIFEST).exists()
+
+
+def open_graph(path: str | Path, **kwargs) -> ChainGraph:
+    """Open a store, or validate and build a dataset, whichever ``path`` is.
+
+    Raises
+    ------
+    StoreError, DatasetError
+        As :func:`load` or :meth:`ChainGraph.from_dataset`.
+
+    Example
+    -------
+    >>> g = open_graph("datasets/anping-wiremesh")  # doctest: +SKIP
+    """
+    if is_store(path):
+        return load(path)
+    return ChainGraph.from_dataset(path, **kwargs)

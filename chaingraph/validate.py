@@ -1,0 +1,522 @@
+"""Validation: raw cells in, typed accepted tables + rejects + every issue out.
+
+Guarantees (see DESIGN.md):
+
+* every problem is reported, none capped: table, file, sheet, 1-based row,
+  column, value, reason code, severity, message;
+* rejected rows are kept verbatim (original headers and cells) with all their
+  reasons;
+* for every table, rows read = accepted + rejected + merged duplicates, checked
+  row by row (each row lands in exactly one of the three) — not assumed;
+* nothing is silently coerced: a value that cannot be parsed is an error.
+
+The work is column-wise and vectorised: each column is parsed once, issues are
+built from boolean masks, duplicates and foreign keys are hash joins.
+
+Example
+-------
+>>> result = validate("datasets/defects")  # doctest: +SKIP
+>>> result.summary[["table", "read", "accepted", "rejected", "merged"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import codes, parse
+from .io import Dataset, RawPart, read_dataset
+from .model import LOAD_ORDER, TABLES, Table, header_map, normalise_header
+from .reasons import REASONS
+from .regions import load_regions
+
+ISSUE_COLUMNS = ["severity", "table", "file", "sheet", "row", "column", "value", "code", "message"]
+SUMMARY_COLUMNS = ["table", "files", "encoding", "read", "accepted", "rejected", "merged", "derived",
+                   "errors", "warnings", "balanced"]
+# Warnings that concern a file or a column rather than a row; never reject rows, even with --strict.
+_NON_ROW_WARNINGS = {"unknown_table", "unknown_column", "no_rows", "duplicate_merged"}
+
+
+@dataclass
+class ValidationResult:
+    """What validation produced.
+
+    Attributes
+    ----------
+    dataset : str
+        Dataset name.
+    tables : dict
+        Table name → accepted rows, typed, canonical columns in model order.
+    rejects : dict
+        Table name → rejected rows verbatim (source headers), with ``__file__``,
+        ``__sheet__``, ``__row__`` and ``__reasons__`` (every reason, ``code: message``).
+    issues : pandas.DataFrame
+        One row per problem found, columns :data:`ISSUE_COLUMNS`.
+    summary : pandas.DataFrame
+        One row per table, columns :data:`SUMMARY_COLUMNS`.
+    sources : list of dict
+        Files read with their table, sheet and encoding.
+    strict : bool
+        Whether warnings were treated as errors.
+    """
+
+    dataset: str
+    tables: dict[str, pd.DataFrame]
+    rejects: dict[str, pd.DataFrame]
+    issues: pd.DataFrame
+    summary: pd.DataFrame
+    sources: list[dict] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def n_errors(self) -> int:
+        """Number of error issues."""
+        return int((self.issues["severity"] == "error").sum())
+
+    @property
+    def n_warnings(self) -> int:
+        """Number of warning issues."""
+        return int((self.issues["severity"] == "warning").sum())
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (with ``strict``, no warning either)."""
+        return self.n_errors == 0
+
+    @property
+    def balanced(self) -> bool:
+        """True when every table's counts balance."""
+        return bool(self.summary["balanced"].all())
+
+
+def _empty_issues() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in ISSUE_COLUMNS})
+
+
+class _Collector:
+    """Collects row issues of one table as arrays, built into one frame at the end."""
+
+    def __init__(self) -> None:
+        self.frames: list[pd.DataFrame] = []
+
+    def add(self, pos: np.ndarray, column: str | None, values: object, code: str,
+            message: object) -> None:
+        if len(pos) == 0:
+            return
+        n = len(pos)
+        self.frames.append(pd.DataFrame({
+            "pos": pos,
+            "column": column,
+            "value": values if values is not None else pd.Series([None] * n, dtype="object"),
+            "code": code,
+            "message": message,
+        }))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.frames:
+            return pd.DataFrame({"pos": pd.Series([], dtype="int64"), "column": [], "value": [], "code": [],
+                                 "message": []})
+        return pd.concat(self.frames, ignore_index=True)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cell values as display text for reports (None stays None)."""
+    out = values.astype("object")
+    return out.where(out.isna(), out.map(str))
+
+
+def _map_headers(table: Table, part: RawPart) -> tuple[dict[str, str], list[dict], set[str]]:
+    """Source column → canonical column; file-level issues; reasons that reject every row."""
+    hmap = header_map(table)
+    explicit = {normalise_header(k): v for k, v in part.columns.items()}
+    mapping: dict[str, str] = {}
+    issues: list[dict] = []
+    reject_all: set[str] = set()
+    claimed: dict[str, str] = {}
+    for src, header in zip(part.frame.columns, part.headers, strict=False):
+        key = normalise_header(header)
+        canon = explicit.get(key) or hmap.get(key)
+        if canon is not None and canon not in table.columns:
+            canon = None
+        if canon is None:
+            if header.strip():
+                issues.append(_file_issue("unknown_column", table.name, part, f"column '{header}' is not in the "
+                                          f"model for {table.name} and was ignored", column=header))
+            continue
+        if canon in claimed:
+            issues.append(_file_issue("duplicate_column", table.name, part,
+                                      f"headers '{claimed[canon]}' and '{header}' both map to '{canon}'",
+                                      column=canon))
+            reject_all.add("duplicate_column")
+            continue
+        claimed[canon] = header
+        mapping[src] = canon
+    for f in table.fields:
+        if f.required and f.name not in claimed:
+            names = " / ".join([f.name, f.zh, *f.aliases][:4])
+            issues.append(_file_issue("missing_column", table.name, part,
+                                      f"required column '{f.name}' ({names}) is missing", column=f.name))
+            reject_all.add("missing_column")
+    return mapping, issues, reject_all
+
+
+def _file_issue(code: str, table: str | None, part: RawPart | None, message: str, *,
+                column: str | None = None, file: str | None = None) -> dict:
+    return {"severity": REASONS[code].severity, "table": table, "file": part.file if part else file,
+            "sheet": part.sheet if part else None, "row": None, "column": column, "value": None,
+            "code": code, "message": message}
+
+
+class _TableRun:
+    """Validation of one table (all its parts)."""
+
+    def __init__(self, table: Table, parts: list[RawPart], accepted: dict[str, pd.DataFrame],
+                 strict: bool) -> None:
+        self.table = table
+        self.parts = parts
+        self.accepted = accepted
+        self.strict = strict
+        self.file_issues: list[dict] = []
+        self.rows = _Collector()  # reported issues, by row
+        self.silent = _Collector()  # reasons that reject rows but are reported once per file
+
+    # -- assembling ------------------------------------------------------------------
+    def assemble(self) -> pd.DataFrame:
+        frames = []
+        self.malformed_pos: list[int] = []
+        self.present: set[str] = set()
+        self.part_of: list[np.ndarray] = []
+        offset = 0
+        for i, part in enumerate(self.parts):
+            mapping, issues, reject_all = _map_headers(self.table, part)
+            self.file_issues.extend(issues)
+            self.present.update(mapping.values())
+            n = len(part.frame)
+            if n == 0:
+                self.file_issues.append(_file_issue("no_rows", self.table.name, part,
+                                                    "table has a header but no rows"))
+            canon = pd.DataFrame({c: part.frame[src] for src, c in mapping.items()})
+            canon = canon.reindex(columns=list(self.table.columns))
+            canon.index = pd.RangeIndex(offset, offset + n)
+            frames.append(canon)
+            self.part_of.append(np.full(n, i, dtype=np.int32))
+            pos = np.arange(offset, offset + n)
+            for code in sorted(reject_all):
+                self.silent.add(pos, None, None, code, REASONS[code].en)
+            if part.malformed:
+                local = np.flatnonzero(np.isin(part.rows, np.fromiter(part.malformed, dtype=np.int64)))
+                self.rows.add(local + offset, None, None, "row_malformed",
+                              [part.malformed[int(r)] for r in part.rows[local]])
+                self.malformed_pos.extend((local + offset).tolist())
+            offset += n
+        self.n = offset
+        self.part_idx = np.concatenate(self.part_of) if self.part_of else np.zeros(0, dtype=np.int32)
+        self.row_no = np.concatenate([p.rows for p in self.parts]) if self.parts else np.zeros(0, dtype=np.int64)
+        if not frames:
+            return pd.DataFrame({c: pd.Series([], dtype="object") for c in self.table.columns})
+        return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+    # -- parsing -----------------------------------------------------------------------
+    def parse(self, raw: pd.DataFrame) -> pd.DataFrame:
+        typed: dict[str, pd.Series] = {}
+        regions = load_regions()
+        for f in self.table.fields:
+            col = raw[f.name]
+            present = f.name in self.present
+            if f.type == "uscc":
+                res = codes.check_uscc(col)
+                values, reason, message = res["uscc"], res["reason"], res["message"]
+            elif f.type == "adcode":
+                res = regions.resolve_series(col)
+                values, reason, message = res["code"], res["reason"], res["message"]
+            else:
+                p = parse.parse_field(col, f)
+                values, reason, message = p.values, p.reason, p.message
+            values = values.set_axis(raw.index)
+            reason = pd.Series(reason).set_axis(raw.index)
+            message = pd.Series(message).set_axis(raw.index)
+            if present:
+                has = reason.notna().to_numpy().copy()
+                if f.required:
+                    # an explicit "unknown" in a required column is a missing required value
+                    has &= (reason != "value_unknown").fillna(True).to_numpy(dtype=bool)
+                for code in pd.unique(reason[has]):
+                    m = has & (reason == code).to_numpy(dtype=bool)
+                    idx = np.flatnonzero(m)
+                    self.rows.add(idx, f.name, _as_text(col.iloc[idx]).to_numpy(), str(code),
+                                  message.iloc[idx].to_numpy())
+            if f.required:
+                missing = values.isna().to_numpy().copy()
+                if reason is not None:
+                    # cells rejected for their value are not reported again as missing
+                    missing &= (reason.isna() | (reason == "value_unknown")).to_numpy(dtype=bool)
+                idx = np.flatnonzero(missing)
+                if len(idx) and present:
+                    self.rows.add(idx, f.name, _as_text(col.iloc[idx]).to_numpy(), "required_missing",
+                                  f"'{f.name}' ({f.zh}) is required")
+            typed[f.name] = values
+        return pd.DataFrame(typed, index=raw.index)
+
+    # -- relations ---------------------------------------------------------------------
+    def check_references(self, typed: pd.DataFrame) -> None:
+        t = self.table
+        for fk in t.foreign_keys:
+            if fk.target == "@regions":
+                continue  # checked while parsing (region_unknown)
+            col = fk.columns[0]
+            target = self.accepted.get(fk.target)
+            values = typed[col]
+            present = values.notna().to_numpy()
+            if not present.any():
+                continue
+            if target is None or len(target) == 0:
+                ok = np.zeros(len(values), dtype=bool)
+            else:
+                ok = values.isin(target[fk.target_columns[0]]).to_numpy()
+            bad = np.flatnonzero(present & ~ok)
+            if len(bad):
+                tgt_zh = TABLES[fk.target].zh
+                self.rows.add(bad, col, _as_text(values.iloc[bad]).to_numpy(), "dangling_reference",
+                              (f"no accepted {fk.target} ({tgt_zh}) row with {fk.target_columns[0]} = '"
+                               + values.iloc[bad].astype(str) + "'").to_numpy())
+        if t.name == "supplies":
+            same = (typed["supplier_uscc"] == typed["customer_uscc"]).fillna(False).to_numpy(dtype=bool)
+            idx = np.flatnonzero(same)
+            self.rows.add(idx, "customer_uscc", _as_text(typed["customer_uscc"].iloc[idx]).to_numpy(),
+                          "self_supply", "supplier and customer are the same enterprise")
+
+    def check_leader_regions(self, typed: pd.DataFrame, error: np.ndarray) -> None:
+        ents = self.accepted.get("enterprises")
+        if ents is None or self.table.name != "leaders" or len(typed) == 0:
+            return
+        regions = load_regions()
+        loc = typed["uscc"].map(ents.set_index("uscc")["region_code"])
+        for scope in pd.unique(typed["region_code"].dropna()):
+            rows = np.flatnonzero(((typed["region_code"] == scope).fillna(False).to_numpy(dtype=bool))
+                                  & loc.notna().to_numpy() & ~error)
+            if not len(rows):
+                continue
+            inside = regions.covers(str(scope), loc.iloc[rows].astype(str))
+            bad = rows[~np.asarray(inside, dtype=bool)]
+            self.rows.add(bad, "region_code", _as_text(typed["region_code"].iloc[bad]).to_numpy(),
+                          "leader_region_mismatch",
+                          ("enterprise is located in " + loc.iloc[bad].astype(str) + ", outside "
+                           + str(scope)).to_numpy())
+
+    # -- duplicates --------------------------------------------------------------------
+    def duplicates(self, typed: pd.DataFrame, error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (conflict, merged) boolean masks over all rows."""
+        key = list(self.table.key)
+        conflict = np.zeros(self.n, dtype=bool)
+        merged = np.zeros(self.n, dtype=bool)
+        ok_pos = np.flatnonzero(~error)
+        if len(ok_pos) < 2:
+            return conflict, merged
+        sub = typed.iloc[ok_pos]
+        dup_key = sub.duplicated(subset=key, keep=False).to_numpy()
+        if not dup_key.any():
+            return conflict, merged
+        d = sub.iloc[np.flatnonzero(dup_key)]
+        d_pos = ok_pos[dup_key]
+        rows = pd.Series(self.row_no[d_pos], index=d.index)
+        files = pd.Series(np.asarray([self.parts[i].file for i in self.part_idx[d_pos]], dtype=object),
+                          index=d.index)
+        label = files + ":" + rows.astype(str)
+        kgroup = d.groupby(key, dropna=False, sort=False).ngroup()
+        variants = d.drop_duplicates().groupby(key, dropna=False, sort=False).size()
+        n_variants = d.groupby(key, dropna=False, sort=False).ngroup().map(
+            pd.Series(variants.to_numpy(), index=range(len(variants))))
+        is_conf = (n_variants > 1).to_numpy()
+        if is_conf.any():
+            members = label[is_conf].groupby(kgroup[is_conf]).agg(lambda s: ", ".join(s))
+            conf_pos = d_pos[is_conf]
+            conflict[conf_pos] = True
+            msg = ("rows " + kgroup[is_conf].map(members) + " share the key ("
+                   + ", ".join(key) + ") with different values").to_numpy()
+            self.rows.add(conf_pos, ",".join(key), None, "duplicate_conflict", msg)
+        rest = ~is_conf
+        if rest.any():
+            dr = d[rest]
+            later = dr.duplicated(keep="first").to_numpy()
+            if later.any():
+                first_label = label[rest].groupby(kgroup[rest]).transform("first")
+                m_pos = d_pos[rest][later]
+                merged[m_pos] = True
+                self.rows.add(m_pos, None, None, "duplicate_merged",
+                              ("exact duplicate of " + first_label[later]).to_numpy())
+        return conflict, merged
+
+    # -- outcome -----------------------------------------------------------------------
+    def row_issues(self) -> pd.DataFrame:
+        """Issues by row; a row with the wrong number of cells reports only that (its cells are shifted)."""
+        issues = self.rows.frame()
+        if self.malformed_pos:
+            noise = issues["pos"].isin(self.malformed_pos) & (issues["code"] != "row_malformed")
+            issues = issues[~noise.to_numpy()].reset_index(drop=True)
+        return issues
+
+    def error_mask(self, issues: pd.DataFrame) -> np.ndarray:
+        sev = issues["code"].map(lambda c: REASONS[c].severity)
+        rejecting = (sev == "error") | (self.strict & ~issues["code"].isin(_NON_ROW_WARNINGS))
+        mask = np.zeros(self.n, dtype=bool)
+        mask[issues.loc[rejecting, "pos"].to_numpy(dtype=np.int64)] = True
+        silent = self.silent.frame()
+        mask[silent["pos"].to_numpy(dtype=np.int64)] = True
+        return mask
+
+
+def _rejects_frame(run: _TableRun, rejected: np.ndarray, reasons: pd.DataFrame) -> pd.DataFrame:
+    pos = np.flatnonzero(rejected)
+    if not len(pos):
+        return pd.DataFrame(columns=["__file__", "__sheet__", "__row__", "__reasons__"])
+    text = (reasons["code"] + ": " + reasons["message"].astype(str))
+    joined = text.groupby(reasons["pos"].to_numpy()).agg("; ".join)
+    out = []
+    offsets = np.cumsum([0] + [len(p.frame) for p in run.parts])
+    for i, part in enumerate(run.parts):
+        local = pos[(pos >= offsets[i]) & (pos < offsets[i + 1])]
+        if not len(local):
+            continue
+        verbatim = part.frame.iloc[local - offsets[i]].copy()
+        verbatim.columns = part.headers[: len(verbatim.columns)] + list(verbatim.columns[len(part.headers):])
+        verbatim = verbatim.loc[:, ~verbatim.columns.duplicated()]
+        verbatim.insert(0, "__reasons__", joined.reindex(local).to_numpy())
+        verbatim.insert(0, "__row__", part.rows[local - offsets[i]])
+        verbatim.insert(0, "__sheet__", part.sheet)
+        verbatim.insert(0, "__file__", part.file)
+        out.append(verbatim.reset_index(drop=True))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+def _finalise_types(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
+    out = {}
+    for f in table.fields:
+        s = typed[f.name]
+        if f.type in ("id", "text", "uscc", "adcode", "enum"):
+            s = s.astype("str") if s.notna().any() else pd.Series(pd.NA, index=s.index, dtype="str")
+        elif f.type == "int":
+            s = s.astype("Int64")
+        elif f.type in ("float", "money"):
+            s = pd.to_numeric(s).astype("float64")
+        elif f.type == "bool":
+            s = s.astype("boolean")
+        elif f.type == "date":
+            s = pd.to_datetime(s).astype("datetime64[s]") if len(s) else s.astype("datetime64[s]")
+        out[f.name] = s
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def validate(source: str | Path | Dataset, *, strict: bool = False) -> ValidationResult:
+    """Validate a dataset and split every table into accepted and rejected rows.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or Dataset
+        A dataset path (folder, workbook, datapackage.json) or an already read
+        :class:`~chaingraph.io.Dataset`.
+    strict : bool
+        Treat warnings as errors: rows with a warning are rejected.
+
+    Returns
+    -------
+    ValidationResult
+
+    Raises
+    ------
+    DatasetError
+        If the dataset cannot be read at all (path missing, no data files,
+        invalid descriptor). Problems inside files never raise; they are issues.
+
+    Example
+    -------
+    >>> r = validate("datasets/wuxing-childrenswear")  # doctest: +SKIP
+    >>> r.ok, r.balanced  # doctest: +SKIP
+    (True, True)
+    """
+    ds = source if isinstance(source, Dataset) else read_dataset(source)
+    issues: list[pd.DataFrame] = []
+    file_issues = [dict(i, severity=REASONS[i["code"]].severity) for i in ds.issues]
+    accepted: dict[str, pd.DataFrame] = {}
+    rejects: dict[str, pd.DataFrame] = {}
+    summary: list[dict] = []
+    sources = [{"table": p.table, "file": p.file, "sheet": p.sheet, "encoding": p.encoding,
+                "rows": len(p.frame)} for parts in ds.parts.values() for p in parts]
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        parts = ds.parts.get(name, [])
+        if not parts and table.required and not any(i.get("table") == name for i in file_issues):
+            file_issues.append(_file_issue("missing_table", name, None,
+                                           f"required table '{name}' ({table.zh}) is missing",
+                                           file=f"{name}.csv"))
+        run = _TableRun(table, parts, accepted, strict)
+        raw = run.assemble()
+        typed = run.parse(raw)
+        run.check_references(typed)
+        pre = run.row_issues()
+        error = run.error_mask(pre)
+        run.check_leader_regions(typed, error)
+        conflict, merged = run.duplicates(typed, error)
+        row_issues = run.row_issues()
+        error = run.error_mask(row_issues) | conflict
+        merged &= ~error
+        rejected = error
+        acc_mask = ~(rejected | merged)
+        balanced = bool(np.all(acc_mask.astype(int) + rejected.astype(int) + merged.astype(int) == 1))
+        typed_acc = _finalise_types(typed.iloc[np.flatnonzero(acc_mask)], table)
+        derived = 0
+        if name == "operates_in":
+            typed_acc, derived = _add_segment_shortcut(typed_acc, accepted.get("enterprises_segment"))
+        if name == "enterprises":
+            accepted["enterprises_segment"] = typed_acc[["uscc", "segment_id"]]
+        accepted[name] = typed_acc
+        reasons = pd.concat([row_issues[["pos", "code", "message"]], run.silent.frame()[["pos", "code", "message"]]],
+                            ignore_index=True).sort_values("pos", kind="stable")
+        rejects[name] = _rejects_frame(run, rejected, reasons)
+        if len(row_issues):
+            ri = row_issues
+            pos = ri["pos"].to_numpy(dtype=np.int64)
+            files = np.asarray([p.file for p in parts], dtype=object)
+            sheets = np.asarray([p.sheet for p in parts], dtype=object)
+            sev = ri["code"].map(lambda c: REASONS[c].severity)
+            if strict:
+                sev = sev.where(ri["code"].isin(_NON_ROW_WARNINGS), "error")
+            issues.append(pd.DataFrame({
+                "severity": sev.to_numpy(), "table": name, "file": files[run.part_idx[pos]],
+                "sheet": sheets[run.part_idx[pos]], "row": run.row_no[pos], "column": ri["column"].to_numpy(),
+                "value": ri["value"].to_numpy(), "code": ri["code"].to_numpy(), "message": ri["message"].to_numpy(),
+            }))
+        t_issues = run.file_issues
+        file_issues.extend(t_issues)
+        n_err = int((row_issues["code"].map(lambda c: REASONS[c].severity) == "error").sum()) if len(row_issues) else 0
+        summary.append({
+            "table": name,
+            "files": ", ".join(f"{p.file}" + (f"[{p.sheet}]" if p.sheet else "") for p in parts),
+            "encoding": ", ".join(sorted({p.encoding for p in parts if p.encoding})),
+            "read": run.n, "accepted": int(acc_mask.sum()), "rejected": int(rejected.sum()),
+            "merged": int(merged.sum()), "derived": derived,
+            "errors": n_err + sum(1 for i in t_issues if i["severity"] == "error"),
+            "warnings": (len(row_issues) - n_err) + sum(1 for i in t_issues if i["severity"] == "warning"),
+            "balanced": balanced and run.n == int(acc_mask.sum() + rejected.sum() + merged.sum()),
+        })
+    accepted.pop("enterprises_segment", None)
+    fi = pd.DataFrame(file_issues, columns=ISSUE_COLUMNS) if file_issues else _empty_issues()
+    if strict and len(fi):
+        fi["severity"] = fi["severity"].where(fi["code"].isin(_NON_ROW_WARNINGS), "error")
+    all_issues = pd.concat([fi, *issues], ignore_index=True) if issues else fi
+    all_issues = all_issues.astype({"row": "Int64"})
+    return ValidationResult(ds.name, accepted, rejects, all_issues.reset_index(drop=True),
+                            pd.DataFrame(summary, columns=SUMMARY_COLUMNS), sources, strict)
+
+
+def _add_segment_shortcut(ops: pd.DataFrame, shortcut: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
+    """Fold the enterprise sheet's ``segment_id`` column into OPERATES_IN rows."""
+    if shortcut is None or shortcut["segment_id"].isna().all():
+        return ops, 0
+    extra = shortcut.dropna(subset=["segment_id"])
+    extra = extra.merge(ops[["uscc", "segment_id"]], how="left", indicator=True)
+    extra = extra.loc[extra["_merge"] == "left_only", ["uscc", "segment_id"]]
+    out = pd.concat([ops, extra.astype(ops.dtypes.to_dict())], ignore_index=True)
+    return out, len(extra)
