@@ -152,9 +152,7 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
     click.echo()
     if not quiet and len(result.issues):
         cols = ["severity", "code", "file", "sheet", "row", "column", "value", "message"]
-        issues = result.issues[cols].copy()
-        issues["sheet"] = issues["sheet"].fillna("")
-        click.echo(issues.fillna("").to_string(index=False))
+        _print_frame(result.issues[cols])
         click.echo()
     for p in _write_validation_outputs(result, report, rejects_dir):
         click.echo(f"wrote {p}")

@@ -259,8 +259,8 @@ class ChainGraph:
             0, dtype=np.int32)
         seg = self.tables["segments"]
         if len(seg):
-            seg.sort_values(["_chain", "order", "id"], inplace=True, kind="stable")
-            seg.reset_index(drop=True, inplace=True)
+            seg = seg.sort_values(["_chain", "order", "id"], kind="stable").reset_index(drop=True)
+            self.tables["segments"] = seg
             # positions of segments changed: recompute everything that points at them
             seg_index = pd.Index(seg["id"])
             for table, ends in _ENDPOINTS.items():

@@ -209,6 +209,9 @@ def load(path: str | Path, *, verify: bool = True) -> ChainGraph:
             df = pq.read_table(f).to_pandas()
         except (pa.ArrowException, OSError) as exc:
             raise StoreError(f"{p}: cannot read {entry['file']} ({exc})") from exc
+        for f in TABLES[name].fields:
+            if f.type == "date" and f.name in df.columns:
+                df[f.name] = df[f.name].astype("datetime64[s]")  # Parquet has no second unit; restore it
         if len(df) != entry["rows"]:
             raise StoreError(f"{p}: {entry['file']} has {len(df)} rows, manifest says {entry['rows']}")
         tables[name] = df
