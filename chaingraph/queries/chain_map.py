@@ -182,10 +182,21 @@ def _meta(graph: ChainGraph, scope: Scope, dimension: str, nodes: pd.DataFrame, 
 
 
 def _leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
+    """Firms designated as leaders (of ``chain``, or of any chain) for a region that contains them."""
+    from ..regions import load_regions
+
     lead = graph.tables["leaders"]
     if chain is not None:
         lead = lead[lead["chain_id"] == chain]
-    return np.unique(lead["_ent"].to_numpy())
+    if lead.empty:
+        return np.zeros(0, dtype=np.int64)
+    firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
+    inside = np.zeros(len(lead), dtype=bool)
+    regions = load_regions()
+    for code in pd.unique(lead["region_code"]):
+        m = (lead["region_code"] == code).to_numpy()
+        inside[m] = regions.covers(str(code), pd.Series(firm_region[m]))
+    return np.unique(lead["_ent"].to_numpy()[inside])
 
 
 def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
