@@ -87,7 +87,8 @@ ENUM_ZH: dict[str, dict[str, str]] = {
 BOOL_TRUE = ("true", "t", "yes", "y", "1", "是", "有", "已认证", "通过", "√", "✓")
 BOOL_FALSE = ("false", "f", "no", "n", "0", "否", "无", "未认证", "未通过", "×", "✗")
 
-MISSING_MARKERS = ("—", "–", "-", "--", "——", "/", "不详", "未知", "无数据", "n/a", "na", "N/A", "null", "None")
+MISSING_MARKERS = ("—", "–", "―", "-", "--", "——", "/", "不详", "未知", "无数据", "暂无", "不适用", "n/a", "na", "N/A",
+                   "#N/A", "nan", "null", "None")
 """Cell texts that explicitly mean "unknown". They become a missing value *with a
 warning* (never silently); in a required column they are an error."""
 

@@ -15,12 +15,18 @@ values can be used as they are once the flagged rows are dropped.
 
 Cells may be text (CSV, or XLSX text cells) or Python objects straight from an XLSX reader
 (``int``, ``float``, ``bool``, ``datetime``, ``date``, :class:`pandas.Timestamp`, numpy scalars,
-``Decimal``). Anything else (a list, a ``time``, ...) is reported, never raised on.
+``Decimal``) in an object Series; typed Series (``str``, ``category``, ``Int64``, ``float64``,
+``datetime64``, ``boolean``...) work too. Anything else (a list, a ``time``, ...) is reported,
+or rendered with ``str()`` in a text column, and never raised on.
 
-Performance: a column is factorised once, only the *unique* cells are parsed, and the results are
-taken back to the full column. Text is parsed with vectorised pyarrow kernels (RE2 regular
-expressions, casts); the only Python loops run over *unique non-text objects* (rendering an XLSX
-number as text for a text column, say) and over the few unique cells holding full-width characters.
+Performance: a column is factorised once (pyarrow dictionary encoding for text), only the
+*unique* cells are parsed, and the results are taken back to the full column. A large text column
+whose random sample of 20,000 cells has no repeats is parsed cell by cell instead, which is
+cheaper than hashing it. Text is parsed with vectorised pyarrow kernels (RE2 regular expressions,
+casts); plain numbers (``1200``, ``1,200``, ``1200万元``) take a cheaper fast path than the full
+grammar. Python-level loops run only over *unique non-text objects* of unusual types, over the
+few unique cells holding full-width characters, and over the rows of an object column that mixes
+types (to split ``True`` from ``1``, see below).
 
 Decisions (where the brief left room)
 -------------------------------------
@@ -52,16 +58,18 @@ Decisions (where the brief left room)
   cells equal to 1/0, ``True``/``False`` and the texts ``1.0``/``0.0``.
 * Enums: case-insensitive, surrounding white space stripped, inner runs of white space collapsed.
 * Text and ids: stripped of surrounding white space (full-width, no-break, zero-width, BOM);
-  interior text is kept verbatim. A numeric XLSX cell is rendered as the analyst saw it: a float
-  with an integral value as an integer (``123.0`` -> ``"123"``), other floats by their shortest
-  ``repr``; a ``datetime`` at midnight as ``YYYY-MM-DD``; ``True`` as ``"TRUE"``. Text cells are
-  never reinterpreted (``"123.0"`` stays ``"123.0"``). A lone surrogate (impossible to store as
-  UTF-8) is replaced by U+FFFD.
+  interior text is kept verbatim (an inner U+3000 stays). A numeric XLSX cell is rendered as the
+  analyst saw it: a float with an integral value below 2**63 as an integer (``123.0`` -> ``"123"``),
+  other floats by their shortest round-trip form (``12.5``, ``1e+20``); a ``datetime`` as
+  ``YYYY-MM-DD`` at midnight, else ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (wall-clock, any time zone
+  dropped); ``True`` as ``"TRUE"``. Text cells are never reinterpreted (``"123.0"`` stays
+  ``"123.0"``). A lone surrogate (impossible to store as UTF-8) is replaced by U+FFFD.
 * Missing markers (:data:`~chaingraph.model.MISSING_MARKERS`) are matched on the whole cell,
   case-insensitively and after full-width folding (``Ｎ/Ａ``, ``－``), for every type, text
   included. ``-`` is a marker, ``-3.2`` is a number.
-* A ``bool`` object in a number or date column is reported, not read as 1/0 (pandas hashes
-  ``True`` and ``1`` alike; the parsers split them again).
+* A ``bool`` object in a number or date column is reported, not read as 1/0. (pandas factorises
+  ``True`` and ``1`` as one value; the parsers split cells of different types again, so a column
+  parses exactly as its cells would one by one.)
 
 Example
 -------
@@ -178,6 +186,14 @@ class Parsed(NamedTuple):
         ``str`` dtype: a reason code from :mod:`chaingraph.reasons`, or missing.
     message : pandas.Series
         ``str`` dtype: a short English message wherever ``reason`` is set.
+
+    Example
+    -------
+    >>> values, reason, message = parse_int(pd.Series(["12", "x", ""]))
+    >>> message.tolist()
+    [nan, "'x' is not a number", nan]
+    >>> parse_int(pd.Series(["12", "x", ""])).blank.tolist()
+    [False, False, True]
     """
 
     values: pd.Series
@@ -224,7 +240,7 @@ _NUM_TYPES = (int, float, np.integer, np.floating, decimal.Decimal, fractions.Fr
 def _kind(t: type) -> str:
     if issubclass(t, str):
         return "str"
-    if issubclass(t, (bool, np.bool_)):
+    if issubclass(t, (bool, np.bool_, np.timedelta64)):  # np.timedelta64 subclasses np.integer
         return "oth"
     if issubclass(t, _NUM_TYPES):
         return "num"
@@ -266,12 +282,11 @@ def _factorize_slow(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if _isna_scalar(x):
             codes[i] = -1
             continue
+        key: Any = (type(x), x)
         try:
-            key: Any = (type(x), x)
-            hash(key)
             k = table.get(key)
-        except Exception:
-            key, k = ("<unhashable>", id(x)), None
+        except Exception:  # unhashable, or an __eq__ that raises: by identity
+            key = ("<unhashable>", id(x))
             k = table.get(key)
         if k is None:
             k = table[key] = len(uniq)
@@ -287,7 +302,8 @@ def _as_float(nums: np.ndarray) -> np.ndarray:
     if nums.dtype.kind in "iuf":
         return nums.astype(np.float64)
     try:
-        return np.asarray(nums, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return np.asarray(nums, dtype=np.float64)
     except (OverflowError, ValueError, TypeError):
         out = np.empty(len(nums), dtype=np.float64)
         for i, x in enumerate(nums):
@@ -300,35 +316,37 @@ def _as_float(nums: np.ndarray) -> np.ndarray:
         return out
 
 
-def _split_bool_collisions(arr: np.ndarray, codes: np.ndarray, uniq: np.ndarray,
-                           kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Give ``True``/``False`` cells their own unique when factorize merged them with 1/0."""
-    isbool_u = np.array([isinstance(uniq[k], (bool, np.bool_)) for k in np.flatnonzero(kinds == "oth")], dtype=bool)
-    cand = list(np.flatnonzero(kinds == "oth")[isbool_u])
-    num_pos = np.flatnonzero(kinds == "num")
-    if len(num_pos):
-        f = _as_float(uniq[num_pos])
-        cand += list(num_pos[(f == 0) | (f == 1)])
-    if not cand:
+def _split_types(arr: np.ndarray, codes: np.ndarray, uniq: np.ndarray,
+                 kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Give cells of different Python types their own uniques.
+
+    ``factorize`` merges cells that compare equal, and ``True == 1 == 1.0 == (1+0j)``: a ``True``
+    in a number column (or ``1+0j`` in a yes/no column) would take the fate of whichever came
+    first. Rows of non-text uniques are re-keyed by (unique, type) when they mix types.
+    """
+    nontext = np.append(kinds != "str", False)[codes]  # codes == -1 reads the appended False
+    rows = np.flatnonzero(nontext)
+    if not len(rows):
         return codes, uniq, kinds
-    extra: list[Any] = []
-    extra_kind: list[str] = []
-    for k in cand:
-        rows = np.flatnonzero(codes == k)
-        tcodes, tuniq = pd.factorize(np.frompyfunc(type, 1, 1)(arr[rows]))
-        isb = np.array([issubclass(t, (bool, np.bool_)) for t in tuniq], dtype=bool)[tcodes]
-        rep_is_bool = isinstance(uniq[k], (bool, np.bool_))
-        move = rows[~isb] if rep_is_bool else rows[isb]
-        if len(move):
-            codes[move] = len(uniq) + len(extra)
-            extra.append(arr[move[0]])
-            extra_kind.append("num" if rep_is_bool else "oth")
-    if extra:
-        more = np.empty(len(extra), dtype=object)
-        more[:] = extra
-        uniq = np.concatenate([uniq, more])
-        kinds = np.concatenate([kinds, np.array(extra_kind, dtype=object)])
-    return codes, uniq, kinds
+    tcodes, tuniq = pd.factorize(np.frompyfunc(type, 1, 1)(arr[rows]))
+    if len(tuniq) < 2:
+        return codes, uniq, kinds
+    # type of each unique's representative, coded in the same space as the rows' types
+    both, _ = pd.factorize(np.concatenate([np.asarray(tuniq, dtype=object), np.frompyfunc(type, 1, 1)(uniq)]))
+    rep_tcode = both[len(tuniq):]
+    same = rep_tcode[codes[rows]] == tcodes
+    move = rows[~same]
+    if not len(move):
+        return codes, uniq, kinds
+    key = codes[move].astype(np.int64) * len(tuniq) + tcodes[~same]
+    kcodes, kuniq = pd.factorize(key)
+    first = np.zeros(len(kuniq), dtype=np.intp)
+    first[kcodes[::-1]] = np.arange(len(kcodes))[::-1]  # first row of each new unique
+    extra = arr[move[first]]
+    codes = codes.copy()
+    codes[move] = len(uniq) + kcodes
+    extra_kinds = np.array([_kind(type(x)) for x in extra], dtype=object)
+    return codes, np.concatenate([uniq, extra]), np.concatenate([kinds, extra_kinds])
 
 
 def _datetimes(objs: np.ndarray) -> pd.DatetimeIndex | None:
@@ -379,17 +397,17 @@ def _cells_text(index: pd.Index, arr: pa.Array | pa.ChunkedArray) -> _Cells:
                   _EMPTY_POS, np.zeros(0, dtype=object))
 
 
-def _cells(s: pd.Series, split_bools: bool = True) -> _Cells:
+def _cells(s: pd.Series, split_types: bool = True) -> _Cells:
     """Factorise ``s`` and split its unique cells by kind.
 
-    With ``split_bools`` (all parsers but :func:`parse_bool`), ``True``/``False`` cells that
-    factorize merged with ``1``/``0`` cells are given their own uniques again.
+    With ``split_types`` (all but :func:`is_blank`), cells of different types that factorize
+    merged because they compare equal (``True`` and ``1``) are given their own uniques again.
     """
     if not isinstance(s, pd.Series):
         raise TypeError(f"expected a pandas Series, got {type(s).__name__}")
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):  # the codes are a factorisation already: parse the categories
-        inner = _cells(pd.Series(np.asarray(s.cat.categories, dtype=object), dtype=object), split_bools)
+        inner = _cells(pd.Series(np.asarray(s.cat.categories, dtype=object), dtype=object), split_types)
         ccodes = s.cat.codes.to_numpy(dtype=np.intp)
         inner.codes = np.append(inner.codes, -1)[ccodes]
         inner.index = s.index
@@ -420,13 +438,24 @@ def _cells(s: pd.Series, split_bools: bool = True) -> _Cells:
                       _EMPTY_POS, np.zeros(0), np.arange(n, dtype=np.intp), idx, _EMPTY_POS,
                       np.zeros(0, dtype=object))
     arr = s.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(arr, skipna=True) == "string":  # all text: go columnar at once
-        try:
+    inferred = pd.api.types.infer_dtype(arr, skipna=True)
+    try:  # a column of one kind of object goes columnar at once; on any surprise the general path copes
+        if inferred == "string":
             return _cells_text(s.index, pa.array(arr, type=pa.large_string(), from_pandas=True))
-        except (UnicodeEncodeError, pa.ArrowException, TypeError, ValueError):
-            pass  # lone surrogates or an odd NA object: the general path copes
+        if inferred in ("integer", "floating"):  # XLSX number columns
+            typed = pd.array(arr, dtype="Int64" if inferred == "integer" else "Float64")
+            return _cells(pd.Series(typed, index=s.index, copy=False), split_types)
+        if inferred in ("datetime", "date", "datetime64"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                typed = pd.to_datetime(pd.Series(arr, index=s.index, dtype=object))
+            if typed.dtype.kind == "M":
+                return _cells(typed, split_types)
+    except (UnicodeEncodeError, pa.ArrowException, TypeError, ValueError, OverflowError):
+        pass
     try:
-        codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+        with np.errstate(all="ignore"):  # numpy scalars compared with huge Python numbers may warn of overflow
+            codes, uniq = pd.factorize(arr, use_na_sentinel=True)
         uniq = np.asarray(uniq, dtype=object)
     except Exception:
         codes, uniq = _factorize_slow(arr)
@@ -437,8 +466,8 @@ def _cells(s: pd.Series, split_bools: bool = True) -> _Cells:
         types = np.frompyfunc(type, 1, 1)(uniq) if len(uniq) else np.zeros(0, dtype=object)
         tcodes, tuniq = pd.factorize(types)
         kinds = np.array([_kind(t) for t in tuniq] + ["oth"], dtype=object)[tcodes]
-        if split_bools:
-            codes, uniq, kinds = _split_bool_collisions(arr, codes, uniq, kinds)
+        if split_types:
+            codes, uniq, kinds = _split_types(arr, codes, uniq, kinds)
     str_pos = np.flatnonzero(kinds == "str")
     num_pos = np.flatnonzero(kinds == "num")
     dt_pos = np.flatnonzero(kinds == "dt")
@@ -466,7 +495,7 @@ def _render(x: Any) -> str:
     try:
         if isinstance(x, (bool, np.bool_)):
             return "TRUE" if x else "FALSE"
-        if isinstance(x, (int, np.integer)):
+        if isinstance(x, (int, np.integer)) and not isinstance(x, np.timedelta64):
             return str(int(x))
         if isinstance(x, (float, np.floating)):
             f = float(x)
@@ -516,7 +545,7 @@ def _render_nums(nums: np.ndarray) -> pa.Array:
         elif issubclass(typ, (int, np.integer)):
             try:
                 out[sel] = pc.cast(pa.array(np.asarray(nums[sel], dtype=np.int64)), pa.large_string()).to_pylist()
-            except OverflowError:
+            except Exception:  # beyond int64, or an odd integer type
                 out[sel] = [_render(x) for x in nums[sel]]
         else:
             out[sel] = [_render(x) for x in nums[sel]]
@@ -526,26 +555,26 @@ def _render_nums(nums: np.ndarray) -> pa.Array:
 def _render_dts(idx: pd.DatetimeIndex) -> list[str]:
     if not len(idx):
         return []
-    midnight = np.asarray(idx == idx.floor("D"))
-    subsecond = np.asarray(idx != idx.floor("s"))
+    subsecond = np.asarray(idx.microsecond != 0)  # nanoseconds are not shown, as in _render
+    midnight = np.asarray((idx.hour == 0) & (idx.minute == 0) & (idx.second == 0)) & ~subsecond
     out = np.asarray(idx.strftime("%Y-%m-%d %H:%M:%S"), dtype=object)
     out[midnight] = np.asarray(idx[midnight].strftime("%Y-%m-%d"), dtype=object)
     out[subsecond] = np.asarray(idx[subsecond].strftime("%Y-%m-%d %H:%M:%S.%f"), dtype=object)
     return out.tolist()
 
 
-def _texts(c: _Cells, kinds: tuple[str, ...] = ("num", "dt", "oth")) -> tuple[np.ndarray, pa.Array]:
-    """Positions and raw text of the text cells plus the requested non-text groups, rendered."""
+def _texts(c: _Cells) -> tuple[np.ndarray, pa.Array]:
+    """Positions and raw text of all uniques: text cells as they are, other cells rendered."""
     pos = [c.str_pos]
-    parts: list[Any] = [c.strs]
-    rendered: list[str] = []
-    if "num" in kinds and len(c.num_pos):
+    parts: list[pa.Array] = [c.strs]
+    if len(c.num_pos):
         pos.append(c.num_pos)
         parts.append(_render_nums(c.nums))
-    if "dt" in kinds and len(c.dt_pos):
+    rendered: list[str] = []
+    if len(c.dt_pos):
         pos.append(c.dt_pos)
         rendered += _render_dts(c.dts)
-    if "oth" in kinds and len(c.oth_pos):
+    if len(c.oth_pos):
         pos.append(c.oth_pos)
         rendered += [_render(x) for x in c.oths]
     if rendered:
@@ -753,7 +782,7 @@ def is_blank(s: pd.Series) -> np.ndarray:
     >>> is_blank(pd.Series(["a", " ", None, "\\u3000", "不详"])).tolist()
     [False, True, True, True, False]
     """
-    c = _cells(s, split_bools=False)
+    c = _cells(s, split_types=False)
     blank_u = np.zeros(c.n + 1, dtype=bool)
     blank_u[-1] = True
     if len(c.str_pos):
@@ -896,10 +925,12 @@ def _parse_number_text(kind: str, stripped: pa.Array, norm: pa.Array
         return values, ok, []
     plain = _match(norm, _PLAIN[kind])
     if plain.any():
-        v = pc.cast(pc.replace_substring(pc.filter(norm, pa.array(plain)), ",", ""),
-                    pa.int64() if is_int else pa.float64())
-        values[plain] = v.to_numpy(zero_copy_only=False)
-        ok[plain] = True
+        v = np.asarray(pc.cast(pc.replace_substring(pc.filter(norm, pa.array(plain)), ",", ""),
+                               pa.int64() if is_int else pa.float64()).to_numpy(zero_copy_only=False))
+        at = np.flatnonzero(plain)
+        fin = np.isfinite(v)  # 400 digits cast to inf: left to the full grammar, which reports it
+        values[at[fin]] = v[fin]
+        ok[at[fin]] = True
     if kind == "money":
         simple = ~plain & _match(norm, _MONEY_SIMPLE)
         if simple.any():
@@ -910,8 +941,11 @@ def _parse_number_text(kind: str, stripped: pa.Array, norm: pa.Array
                     shift[_np(pc.ends_with(sub, suffix))] = power
             digits = pc.replace_substring(pc.utf8_rtrim(sub, characters="万亿千元"), ",", "")
             text = _join(digits, "e", pc.cast(pa.array(shift), pa.large_string()))
-            values[simple] = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-            ok[simple] = True
+            v = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+            at = np.flatnonzero(simple)
+            fin = np.isfinite(v)
+            values[at[fin]] = v[fin]
+            ok[at[fin]] = True
     rest = ~ok
     if not rest.any():
         return values, ok, []
@@ -1064,6 +1098,12 @@ def _parse_number(s: pd.Series, kind: str, minimum: float | None, maximum: float
     for gpos, rendered in ((c.dt_pos, _render_dts(c.dts)), (c.oth_pos, [_render(x) for x in c.oths])):
         if len(gpos):
             acc.flag(gpos, NUMBER_INVALID, [f"'{_show1(t)}' is not a number" for t in rendered])
+
+    if not is_int:  # belt and braces: a non-finite float never passes as a value
+        inf = valid & ~np.isfinite(values)
+        if inf.any():  # pragma: no cover - the paths above already report these
+            valid &= ~inf
+            acc.flag(np.flatnonzero(inf), NUMBER_INVALID, [f"'{t}' is too large" for t in _shown(c, inf)])
 
     # bounds
     unit = " 万元" if kind == "money" else ""
@@ -1403,7 +1443,7 @@ def parse_bool(s: pd.Series) -> Parsed:
     >>> parse_bool(pd.Series(["是", "N", 1, "maybe"], dtype=object)).values.tolist()
     [True, False, True, <NA>]
     """
-    c = _cells(s, split_bools=False)  # True and 1 mean the same here
+    c = _cells(s)
     acc = _Acc(c.n)
     blank_u = np.zeros(c.n, dtype=bool)
     values = np.zeros(c.n, dtype=bool)
