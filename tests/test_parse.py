@@ -226,7 +226,7 @@ FLOAT_CASES: list[tuple[Any, Any, str | None]] = [
     ("0.1", 0.1, None),
     ("1,2,3", None, NI),
     ("1.2.3", None, NI),
-    ("nan", None, NI),
+    ("nan", None, VU),  # pandas writes NaN as "nan": an explicit unknown (MISSING_MARKERS)
     ("inf", None, NI),
     ("1e400", None, NI),
     ("1e1000", None, NI),
