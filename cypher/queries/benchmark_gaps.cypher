@@ -1,0 +1,33 @@
+// Named query benchmark_gaps (与先进水平比对), run by chaingraph.neo4j_graph.Neo4jGraph.benchmark_gaps.
+// Scope: enterprises whose region_code starts with $region_prefix and that operate in a segment
+// PART_OF chain $chain (null: any). Each firm's latest measurement of each metric (by measured_on,
+// undated first) is compared with the metric's advanced levels; a gap is signed so that positive
+// means behind (higher_is_better, missing = true). Python adds best / worst, the gaps of the mean,
+// the shares and the linked problems, as chaingraph/queries/benchmarks.py does.
+// parameters: region_prefix, chain
+//
+// 1. One row per metric.
+MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
+WHERE e.region_code STARTS WITH $region_prefix
+  AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+WITH e, b, m
+ORDER BY m.measured_on IS NOT NULL, m.measured_on
+WITH b, e, collect(m.value)[-1] AS value
+WITH b, value, CASE WHEN coalesce(b.higher_is_better, true) THEN 1.0 ELSE -1.0 END AS sign
+RETURN b.id AS benchmark_id,
+       count(value) AS firms_measured,
+       avg(value) AS mean,
+       percentileCont(value, 0.5) AS median,
+       max(value) AS max_value,
+       min(value) AS min_value,
+       count(CASE WHEN sign * (b.domestic_advanced - value) <= 0 THEN b END) AS meets_domestic,
+       count(CASE WHEN sign * (b.international_advanced - value) <= 0 THEN b END) AS meets_international;
+//
+// 2. detail=True: one row per firm x metric, the latest measurement.
+MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
+WHERE e.region_code STARTS WITH $region_prefix
+  AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+WITH e, b, m
+ORDER BY m.measured_on IS NOT NULL, m.measured_on
+WITH b, e, collect(m.value)[-1] AS value, collect(m.measured_on)[-1] AS measured_on
+RETURN b.id AS benchmark_id, e.uscc AS uscc, e.name AS enterprise, value, measured_on
