@@ -352,13 +352,14 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
     df = b.common_problems(region, chain, segment, min_firms=min_firms, min_share=min_share,
                            include_resolved=not exclude_resolved)
     if output is not None and output.suffix.lower() == ".xlsx":
-        meta = {**b.meta, "region": _region_label(region), "chain": chain, "segment": segment,
+        meta = {**getattr(b, "meta", {}), "region": _region_label(region), "chain": chain, "segment": segment,
                 "min_firms": min_firms, "min_share": min_share,
                 "generated": datetime.now().isoformat(timespec="seconds")}
         write_xlsx(problem_workbook(df, meta, lang=lang), output)
         click.echo(f"wrote {output} ({len(df)} problems, {int(df['is_common'].sum())} common)")
         return
-    _emit(df, "common_problems", output, lang, {**b.meta, "min_firms": min_firms, "min_share": min_share})
+    _emit(df, "common_problems", output, lang,
+          {**getattr(b, "meta", {}), "min_firms": min_firms, "min_share": min_share})
 
 
 def _region_label(region: str | None) -> str:
@@ -390,6 +391,8 @@ def leaders_cmd(source, region, chain, output, lang, neo4j, database, hops, cand
     """Designated chain leaders (链主企业), data-driven candidates, and their reach."""
     b = _open_backend(source, neo4j, database)
     if reach:
+        if neo4j:
+            raise click.UsageError("--reach runs on the embedded engine only (give a DATASET or STORE)")
         _emit(b.leader_reach(region, chain, hops=hops), "leader_reach", output, lang)
     else:
         _emit(b.leaders(region, chain, hops=hops, candidates=candidates), "leaders", output, lang)
@@ -514,6 +517,38 @@ def push_cmd(source, uri, username, database, batch_size, clear) -> None:
         driver.close()
     _print_frame(report)
     click.echo(f"pushed {g.name}: counts match for {int(report['ok'].sum())} labels and types")
+
+
+@cli.command("query")
+@click.argument("text_or_file", metavar="FILE_OR_TEXT")
+@click.option("--param", "params", multiple=True, metavar="K=V",
+              help="Query parameter; V is read as JSON when it parses (42, true, [1,2]), else as text. Repeatable.")
+@click.option("--database", help="Named database.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to .csv, .xlsx, .json or .md.")
+def query_cmd(text_or_file, params, database, output) -> None:
+    """Run a read-only Cypher query on Neo4j (a .cypher file or the text itself).
+
+    Runs in a read transaction; statements that write are refused before connecting.
+    Connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD.
+    """
+    from .neo4j_backend import connect
+    from .neo4j_graph import check_read_only, parse_params, run_query
+
+    text = Path(text_or_file).read_text(encoding="utf-8") if text_or_file.endswith(".cypher") else text_or_file
+    check_read_only(text)
+    values = parse_params(params)
+    driver = connect()
+    try:
+        df = run_query(driver, text, values, database=database)
+    finally:
+        driver.close()
+    if output is not None:
+        from .export import write_frame
+
+        write_frame(df, output)
+        click.echo(f"wrote {output} ({len(df)} rows)")
+    else:
+        _print_frame(df)
 
 
 def _demo_map(g, out: Path) -> list[Path]:

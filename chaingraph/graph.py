@@ -48,6 +48,32 @@ _ENDPOINTS: dict[str, list[tuple[str, str, str, str]]] = {
 _PREFIX = {"province": 2, "city": 4, "county": 6}
 
 
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Row position of each value in ``keys`` (-1 when absent), hashed in Arrow.
+
+    Example
+    -------
+    >>> positions(pd.Series(["b", "x"]), pd.Series(["a", "b"])).tolist()
+    [1, -1]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int32)
+    v = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string())
+    k = pa.array(keys.astype("object").to_numpy(), type=pa.string())
+    return pc.index_in(v, value_set=k).fill_null(-1).to_numpy().astype(np.int32)
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the values (missing values first)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy(dtype="datetime64[s]").astype(np.int64)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return codes
+
+
 def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the canonical columns and dtypes of table ``name``.
 
@@ -131,13 +157,14 @@ class ChainGraph:
     """
 
     def __init__(self, tables: dict[str, pd.DataFrame], *, name: str = "", meta: dict | None = None,
-                 indexed: bool = False) -> None:
+                 indexed: bool = False, aggregates: dict[str, pd.DataFrame] | None = None) -> None:
         self.name = name
         self.tables: dict[str, pd.DataFrame] = {}
         for t in TABLES:
             df = tables.get(t)
             self.tables[t] = (empty_table(t) if df is None else df).reset_index(drop=True)
         self.meta = dict(meta or {})
+        self._aggregates: dict[str, pd.DataFrame] | None = aggregates
         if not indexed:
             self.tables["regions"] = self._region_table(self.tables["regions"])
             self.tables["segment_flows"] = self._derive_flows()
@@ -246,27 +273,42 @@ class ChainGraph:
         return pd.concat([flows, derived.astype(flows.dtypes.to_dict())], ignore_index=True)
 
     def _index(self) -> None:
-        """Add integer endpoint positions (``_ent``, ``_src`` …) to relationship tables."""
-        keys = {t: pd.Index(self.tables[t][TABLES[t].key[0]]) for t in ("enterprises", "segments", "chains",
-                                                                         "problems", "benchmarks", "cert_bodies")}
+        """Put every table in canonical order and add integer endpoint positions.
+
+        Node tables are sorted by key (segments by chain, then flow order), and
+        relationship tables by their endpoint positions, then the rest of their
+        key. Every tie a query breaks by row order is therefore broken by key,
+        whatever order the source files had — the same answer as a database.
+        """
+        t = self.tables
+        for name in ("chains", "problems", "benchmarks", "cert_bodies", "enterprises"):
+            key = list(TABLES[name].key)
+            t[name] = t[name].sort_values(key, kind="stable").reset_index(drop=True)
+        chain_pos = pd.Index(t["chains"]["id"]).get_indexer(t["segments"]["chain_id"]) if len(t["segments"]) else []
+        t["segments"] = (t["segments"].assign(_c=chain_pos).sort_values(["_c", "order", "id"], kind="stable")
+                         .drop(columns="_c").reset_index(drop=True))
         for table, ends in _ENDPOINTS.items():
-            df = self.tables[table]
+            df = t[table]
             for col, target, _key, pos_col in ends:
-                pos = keys[target].get_indexer(df[col]) if len(df) else np.zeros(0, dtype=np.intp)
-                df[pos_col] = pos.astype(np.int32)
-        ent = self.tables["enterprises"]
+                df[pos_col] = positions(df[col], t[target][TABLES[target].key[0]])
+            if table != "segments" and len(df) > 1:
+                pos_cols = [e[3] for e in ends]
+                rest = [c for c in TABLES[table].key if c not in {e[0] for e in ends}]
+                sort_keys = [_sort_codes(df[c]) for c in reversed(rest)] + [df[c].to_numpy() for c in
+                                                                            reversed(pos_cols)]
+                t[table] = df.iloc[np.lexsort(sort_keys)].reset_index(drop=True)
+        ent = t["enterprises"]
         ent["_region"] = pd.to_numeric(ent["region_code"]).to_numpy(dtype=np.int32) if len(ent) else np.zeros(
             0, dtype=np.int32)
-        seg = self.tables["segments"]
-        if len(seg):
-            seg = seg.sort_values(["_chain", "order", "id"], kind="stable").reset_index(drop=True)
-            self.tables["segments"] = seg
-            # positions of segments changed: recompute everything that points at them
-            seg_index = pd.Index(seg["id"])
-            for table, ends in _ENDPOINTS.items():
-                for col, target, _key, pos_col in ends:
-                    if target == "segments":
-                        self.tables[table][pos_col] = seg_index.get_indexer(self.tables[table][col]).astype(np.int32)
+
+    @property
+    def aggregates(self) -> dict[str, pd.DataFrame]:
+        """The precomputed reductions of :mod:`chaingraph.aggregates` (built on first use, saved in the store)."""
+        if self._aggregates is None:
+            from .aggregates import build
+
+            self._aggregates = build(self.tables)
+        return self._aggregates
 
     def _data_date(self) -> str | None:
         dates = []

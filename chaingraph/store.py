@@ -95,14 +95,18 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
     except OSError as exc:
         raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from exc
     try:
-        tables = {}
-        for name, df in graph.tables.items():
-            f = tmp / f"{name}.parquet"
-            tbl = pa.Table.from_pandas(df, preserve_index=False)
-            pq.write_table(tbl, f, compression="zstd")
-            with open(f, "rb+") as fh:
-                os.fsync(fh.fileno())
-            tables[name] = {"file": f.name, "rows": len(df), "sha256": _sha256(f)}
+        def write(frames: dict[str, pd.DataFrame], prefix: str) -> dict[str, dict]:
+            out = {}
+            for name, df in frames.items():
+                f = tmp / f"{prefix}{name}.parquet"
+                pq.write_table(pa.Table.from_pandas(df, preserve_index=False), f, compression="zstd")
+                with open(f, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                out[name] = {"file": f.name, "rows": len(df), "sha256": _sha256(f)}
+            return out
+
+        tables = write(graph.tables, "")
+        aggregates = write(graph.aggregates, "_agg_")
         manifest = {
             "format": FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -110,6 +114,7 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "name": graph.name,
             "tables": tables,
+            "aggregates": aggregates,
             "meta": graph.meta,
         }
         mpath = tmp / MANIFEST
@@ -196,8 +201,10 @@ def load(path: str | Path, *, verify: bool = True) -> ChainGraph:
     p = Path(path)
     manifest = read_manifest(p)
     tables: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
-        entry = manifest["tables"].get(name)
+    aggregates: dict[str, pd.DataFrame] = {}
+    entries = [(name, manifest["tables"].get(name), tables) for name in TABLES]
+    entries += [(name, e, aggregates) for name, e in manifest.get("aggregates", {}).items()]
+    for name, entry, into in entries:
         if entry is None:
             raise StoreError(f"{p}: manifest lists no table '{name}'")
         f = p / entry["file"]
@@ -209,13 +216,14 @@ def load(path: str | Path, *, verify: bool = True) -> ChainGraph:
             df = pq.read_table(f).to_pandas()
         except (pa.ArrowException, OSError) as exc:
             raise StoreError(f"{p}: cannot read {entry['file']} ({exc})") from exc
-        for f in TABLES[name].fields:
-            if f.type == "date" and f.name in df.columns:
-                df[f.name] = df[f.name].astype("datetime64[s]")  # Parquet has no second unit; restore it
+        for fld in TABLES[name].fields if into is tables else ():
+            if fld.type == "date" and fld.name in df.columns:
+                df[fld.name] = df[fld.name].astype("datetime64[s]")  # Parquet has no second unit; restore it
         if len(df) != entry["rows"]:
             raise StoreError(f"{p}: {entry['file']} has {len(df)} rows, manifest says {entry['rows']}")
-        tables[name] = df
-    return ChainGraph(tables, name=manifest.get("name", p.name), meta=manifest.get("meta"), indexed=True)
+        into[name] = df
+    return ChainGraph(tables, name=manifest.get("name", p.name), meta=manifest.get("meta"), indexed=True,
+                      aggregates=aggregates or None)
 
 
 def is_store(path: str | Path) -> bool:

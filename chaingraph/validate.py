@@ -122,6 +122,34 @@ class _Collector:
         return pd.concat(self.frames, ignore_index=True)
 
 
+def _on_uniques(col: pd.Series, check) -> pd.DataFrame:
+    """Run a column check on the distinct values only and spread the result back (ids repeat a lot:
+    an observations table names each firm ten times)."""
+    codes_, uniques = pd.factorize(col, use_na_sentinel=True)
+    if len(uniques) > 0.7 * len(col):
+        return check(col).set_axis(col.index)
+    res = check(pd.Series(uniques, dtype=object))
+    out = res.iloc[np.where(codes_ >= 0, codes_, 0)].reset_index(drop=True)
+    missing = codes_ < 0
+    if missing.any():
+        blank = check(pd.Series([None], dtype=object)).iloc[0]
+        for c in out.columns:
+            out[c] = out[c].astype(object)
+            out.loc[missing, c] = blank[c]
+    return out.set_axis(col.index)
+
+
+def isin(values: pd.Series, targets: pd.Series) -> np.ndarray:
+    """``values.isin(targets)`` as a numpy mask, hashed in Arrow (pandas loops in Python for Arrow strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    v = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string()) if len(
+        values) else pa.array([], type=pa.string())
+    t = pa.array(pd.unique(targets.dropna().astype(str)), type=pa.string())
+    return pc.is_in(v, value_set=t).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     """Cell values as display text for reports (None stays None)."""
     out = values.astype("object")
@@ -227,7 +255,7 @@ class _TableRun:
             col = raw[f.name]
             present = f.name in self.present
             if f.type == "uscc":
-                res = codes.check_uscc(col)
+                res = _on_uniques(col, codes.check_uscc)
                 values, reason, message = res["uscc"], res["reason"], res["message"]
             elif f.type == "adcode":
                 res = regions.resolve_series(col)
@@ -275,7 +303,7 @@ class _TableRun:
             if target is None or len(target) == 0:
                 ok = np.zeros(len(values), dtype=bool)
             else:
-                ok = values.isin(target[fk.target_columns[0]]).to_numpy()
+                ok = isin(values, target[fk.target_columns[0]])
             bad = np.flatnonzero(present & ~ok)
             if len(bad):
                 tgt_zh = TABLES[fk.target].zh
@@ -292,19 +320,21 @@ class _TableRun:
         ents = self.accepted.get("enterprises")
         if ents is None or self.table.name != "leaders" or len(typed) == 0:
             return
+        pos = pd.Index(ents["uscc"]).get_indexer(typed["uscc"])
+        ok = (pos >= 0) & typed["region_code"].notna().to_numpy() & ~error
+        rows = np.flatnonzero(ok)
+        if not len(rows):
+            return
+        firm = ents["region_code"].to_numpy()[pos[rows]].astype(np.int64)
+        lead = typed["region_code"].to_numpy()[rows]
         regions = load_regions()
-        loc = typed["uscc"].map(ents.set_index("uscc")["region_code"])
-        for scope in pd.unique(typed["region_code"].dropna()):
-            rows = np.flatnonzero(((typed["region_code"] == scope).fillna(False).to_numpy(dtype=bool))
-                                  & loc.notna().to_numpy() & ~error)
-            if not len(rows):
-                continue
-            inside = regions.covers(str(scope), loc.iloc[rows].astype(str))
-            bad = rows[~np.asarray(inside, dtype=bool)]
-            self.rows.add(bad, "region_code", _as_text(typed["region_code"].iloc[bad]).to_numpy(),
-                          "leader_region_mismatch",
-                          ("enterprise is located in " + loc.iloc[bad].astype(str) + ", outside "
-                           + str(scope)).to_numpy())
+        uniq, inv = np.unique(lead.astype(str), return_inverse=True)
+        div = np.array([10 ** {"province": 4, "city": 2, "county": 0}[regions.level(c)] for c in uniq])[inv]
+        bad = rows[(firm // div) != (lead.astype(np.int64) // div)]
+        self.rows.add(bad, "region_code", _as_text(typed["region_code"].iloc[bad]).to_numpy(),
+                      "leader_region_mismatch",
+                      ("enterprise is located in " + pd.Series(ents["region_code"].to_numpy()[pos[bad]]).astype(str)
+                       + ", outside " + typed["region_code"].iloc[bad].astype(str).to_numpy()).to_numpy())
 
     # -- duplicates --------------------------------------------------------------------
     def duplicates(self, typed: pd.DataFrame, error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

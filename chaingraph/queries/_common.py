@@ -43,14 +43,44 @@ def primary_segment(graph: ChainGraph, positions: np.ndarray, chain: str | None)
     }, index=first.index)
 
 
-def designated_leaders(graph: ChainGraph, scope: Scope) -> np.ndarray:
-    """Enterprise positions designated as leaders of the scope's chain (any designation region
-    overlapping the scope's region), restricted to the scope's enterprises."""
+def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
+    """Firms designated as leaders of ``chain`` (or of any chain) for a region that contains them.
+
+    A leader is designated per region (DESIGN.md): a firm designated for 330502 is a
+    leader for 吴兴区, 湖州市 and 浙江省 scopes, not where it is not located.
+    """
+    from ..regions import load_regions
+
     lead = graph.tables["leaders"]
-    if scope.chain is not None:
-        lead = lead[lead["chain_id"] == scope.chain]
-    pos = lead["_ent"].to_numpy()
-    return np.unique(pos[scope.mask[pos]]) if len(pos) else np.zeros(0, dtype=np.int64)
+    if chain is not None:
+        lead = lead[lead["chain_id"] == chain]
+    if lead.empty:
+        return np.zeros(0, dtype=np.int64)
+    firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
+    inside = np.zeros(len(lead), dtype=bool)
+    regions = load_regions()
+    for code in pd.unique(lead["region_code"]):
+        m = (lead["region_code"] == code).to_numpy()
+        inside[m] = regions.covers(str(code), pd.Series(firm_region[m]))
+    return np.unique(lead["_ent"].to_numpy()[inside])
+
+
+def designated_leaders(graph: ChainGraph, scope: Scope) -> np.ndarray:
+    """Designated leaders of the scope's chain (see :func:`leader_positions`) among the scope's firms."""
+    pos = leader_positions(graph, scope.chain)
+    return pos[scope.mask[pos]]
+
+
+def certified_mask(graph: ChainGraph) -> np.ndarray:
+    """Firms holding a certificate valid on the data date (no expiry, or not yet expired), or flagged
+    ``qms_certified``. Expired certificates do not count."""
+    ent = graph.tables["enterprises"]
+    cert = graph.tables["certifications"]
+    as_of = pd.Timestamp(graph.meta.get("data_date") or pd.Timestamp.now().normalize())
+    valid = (cert["expires"].isna() | (cert["expires"] >= as_of)).to_numpy(dtype=bool)
+    mask = np.zeros(len(ent), dtype=bool)
+    mask[cert["_ent"].to_numpy()[valid]] = True
+    return mask | ent["qms_certified"].fillna(False).to_numpy(dtype=bool)
 
 
 def wilson_lower(k: np.ndarray, n: np.ndarray | int, z: float = 1.959964) -> np.ndarray:

@@ -32,12 +32,15 @@ Example
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from ..aggregates import SOURCES, STATUSES, sources_text
 from ..graph import ChainGraph
 from ..model import ENUM_ZH
-from ._common import designated_leaders, empty, primary_segment, resolve_scope, wilson_lower
+from ._common import designated_leaders, empty, resolve_scope, wilson_lower
 
 MIN_FIRMS = 3
 MIN_SHARE = 0.10
@@ -83,17 +86,6 @@ COLUMNS: dict[str, str] = {
     "gap_international": "float64",
 }
 """Output columns and dtypes of :func:`common_problems`, in order."""
-
-_SOURCE_ORDER = ["survey", "audit", "spot_check", "complaint"]
-
-
-def _join_counts(keys: pd.Series, labels: pd.Series, counts: pd.Series) -> pd.Series:
-    """Per key, ``label(count)、label(count)`` ordered by count descending."""
-    df = pd.DataFrame({"k": keys.to_numpy(), "l": labels.to_numpy(), "c": counts.to_numpy()})
-    df = df.sort_values(["k", "c", "l"], ascending=[True, False, True])
-    text = df["l"].astype(str) + "(" + df["c"].astype(str) + ")"
-    return text.groupby(df["k"].to_numpy()).agg("、".join)
-
 
 def common_problems(graph: ChainGraph, region: str | None = None, chain: str | None = None,
                     segment: str | None = None, *, min_firms: int = MIN_FIRMS, min_share: float = MIN_SHARE,
@@ -147,70 +139,181 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     return _compute(graph, scope, min_firms, min_share, include_resolved)
 
 
-def _compute(graph: ChainGraph, scope, min_firms: int, min_share: float, include_resolved: bool) -> pd.DataFrame:
+def _region_rows(codes: np.ndarray, region: str | None) -> np.ndarray:
+    """Mask over region codes (ints) covered by ``region`` (a resolved code)."""
+    if region is None:
+        return np.ones(len(codes), dtype=bool)
+    from ..regions import load_regions
+
+    div = 10 ** {"province": 4, "city": 2, "county": 0}[load_regions().level(region)]
+    return (codes // div) == (int(region) // div)
+
+
+def _label_counts(prob: np.ndarray, names: np.ndarray, counts: np.ndarray, denom: np.ndarray | None = None
+                  ) -> pd.Series:
+    """Per problem: ``name(count)`` or ``name(count/denom)``, most affected first, joined with 、."""
+    if len(prob) == 0:
+        return pd.Series(dtype="str")
+    order = np.lexsort((names, -counts, prob))
+    text = pd.Series(names[order]).astype(str) + "(" + pd.Series(counts[order]).astype(str)
+    if denom is not None:
+        text = text + "/" + pd.Series(denom[order]).astype(str)
+    text = text + ")"
+    return text.groupby(prob[order]).agg("、".join)
+
+
+@dataclass
+class ProblemCounts:
+    """What the problem list is computed from — the same whichever engine counted it.
+
+    Attributes
+    ----------
+    chain_id : str
+    scope_size : int
+        Firms in scope.
+    per_problem : pandas.DataFrame
+        Indexed by problem id: ``affected, sev_sum, max_severity, observations, open, improving,
+        resolved, src_bits`` (``src_bits``: evidence sources as bits of :data:`~chaingraph.aggregates.SOURCES`).
+    per_segment : pandas.DataFrame
+        ``problem_id, segment_id, affected``: firms operating in each segment that have the problem.
+    segment_sizes : pandas.Series
+        Segment id → firms of the scope's region operating in it (denominators of ``common_segments``).
+    leaders : pandas.DataFrame
+        ``problem_id, enterprise``: designated leaders of the scope that have the problem.
+    bench_means : pandas.Series
+        Benchmark id → mean of the scope firms' latest measured values.
+    """
+
+    chain_id: str | None
+    scope_size: int
+    per_problem: pd.DataFrame
+    per_segment: pd.DataFrame
+    segment_sizes: pd.Series
+    leaders: pd.DataFrame
+    bench_means: pd.Series
+
+
+def counts_from_cubes(graph: ChainGraph, scope, include_resolved: bool) -> ProblemCounts:
+    """:class:`ProblemCounts` of a scope, read from the embedded graph's precomputed cubes.
+
+    Raises
+    ------
+    KeyError
+        Never for a graph built by chaingraph.
+
+    Example
+    -------
+    >>> counts_from_cubes(g, g.scope("330502", "childrenswear"), True).scope_size  # doctest: +SKIP
+    142
+    """
     t = graph.tables
-    n_scope = len(scope)
-    obs = t["observations"]
-    ent_pos = obs["_ent"].to_numpy()
-    m = scope.mask[ent_pos] if len(obs) else np.zeros(0, dtype=bool)
-    if n_scope == 0 or not m.any():
-        return empty(COLUMNS)
-    o = obs.loc[m, ["_ent", "_prob", "severity", "source", "observed_on", "status"]]
-    # one record per (firm, problem): max severity, latest status, sources
-    o = o.sort_values(["observed_on"], kind="stable", na_position="first")
-    g = o.groupby(["_prob", "_ent"], sort=False)
-    pair = g.agg(severity=("severity", "max"), status=("status", "last"), n_obs=("severity", "size")).reset_index()
-    if not include_resolved:
-        pair = pair[pair["status"] != "resolved"]
-        if pair.empty:
-            return empty(COLUMNS)
-    per = pair.groupby("_prob").agg(affected=("_ent", "size"), mean_severity=("severity", "mean"),
-                                    max_severity=("severity", "max"), observations=("n_obs", "sum"))
-    status = pair.groupby(["_prob", "status"]).size().unstack(fill_value=0)
-    for s in ("open", "improving", "resolved"):
-        per[s] = status[s] if s in status else 0
-    per[["open", "improving", "resolved"]] = per[["open", "improving", "resolved"]].fillna(0).astype("int64")
-    # evidence sources, in a fixed order
-    src = o[["_prob", "source"]].drop_duplicates()
-    src["o"] = src["source"].map({s: i for i, s in enumerate(_SOURCE_ORDER)})
-    src = src.sort_values(["_prob", "o"])
-    per["sources"] = src.groupby("_prob")["source"].agg(",".join)
-    # segments touched
-    seg = primary_segment(graph, np.unique(pair["_ent"].to_numpy()), scope.chain)
-    ps = pair[["_prob", "_ent"]].merge(seg[["segment", "key_link"]], left_on="_ent", right_index=True, how="inner")
-    seg_counts = ps.groupby(["_prob", "segment"]).size().rename("c").reset_index()
-    per["segments"] = _join_counts(seg_counts["_prob"], seg_counts["segment"], seg_counts["c"])
-    per["segments_touched"] = seg_counts.groupby("_prob").size()
-    # common within a segment: the same rule applied to the segment's own firms
-    seg_sizes = primary_segment(graph, scope.positions, scope.chain).groupby("segment").size()
-    sc = seg_counts.assign(n=seg_counts["segment"].map(seg_sizes).to_numpy())
-    sc = sc[(sc["c"] >= min_firms) & (wilson_lower(sc["c"].to_numpy(), sc["n"].to_numpy()) >= min_share)]
-    label = sc["segment"] + "(" + sc["c"].astype(str) + "/" + sc["n"].astype(str) + ")"
-    per["common_segments"] = label.groupby(sc["_prob"].to_numpy()).agg("、".join) if len(sc) else pd.Series(
-        dtype="str")
-    keyc = seg_counts.merge(ps[["segment", "key_link"]].drop_duplicates(), on="segment")
-    keyc = keyc[keyc["key_link"]]
-    per["key_links"] = keyc.groupby("_prob")["segment"].agg("、".join) if len(keyc) else pd.Series(dtype="str")
-    per["key_link"] = per["key_links"].notna()
-    # leaders affected
+    agg = graph.aggregates
+    u = "" if include_resolved else "_u"
+    seg_ids = t["segments"]["id"].to_numpy()
+    prob_ids = t["problems"]["id"].to_numpy()
+    if scope.segment is not None:
+        group, groups = "_seg", graph.segment_positions(scope.chain, scope.segment)
+        cube, size_tab = agg["segment_cube"], agg["segment_sizes"]
+    else:
+        group, groups = "_chain", np.flatnonzero((t["chains"]["id"] == scope.chain).to_numpy())
+        cube, size_tab = agg["chain_cube"], agg["chain_sizes"]
+    in_region = _region_rows(size_tab["_region"].to_numpy(), scope.region)
+    n_scope = int(size_tab.loc[in_region & size_tab[group].isin(groups).to_numpy(), "firms"].sum())
+    rows = cube[_region_rows(cube["_region"].to_numpy(), scope.region) & cube[group].isin(groups).to_numpy()]
+    rows = rows[rows["affected" + u].to_numpy() > 0]
+    g = rows.groupby("_prob", sort=True)
+    src = rows["src_bits" + u].to_numpy(dtype=np.int64)
+    bits = sum(pd.Series((src >> i) & 1).groupby(rows["_prob"].to_numpy()).max() * (1 << i)
+               for i in range(len(SOURCES))) if len(rows) else pd.Series(dtype=np.int64)
+    per = pd.DataFrame({
+        "affected": g["affected" + u].sum(), "sev_sum": g["sev_sum" + u].sum(),
+        "max_severity": g["sev_max" + u].max(), "observations": g["n_obs" + u].sum(),
+        "open": g["open"].sum(), "improving": g["improving"].sum(),
+        "resolved": g["resolved"].sum() if include_resolved else g["open"].sum() * 0, "src_bits": bits,
+    })
+    per.index = prob_ids[per.index.to_numpy()]
+    seg_pos = groups if scope.segment is not None else graph.segment_positions(scope.chain)
+    sc = agg["segment_cube"]
+    sc = sc[_region_rows(sc["_region"].to_numpy(), scope.region) & sc["_seg"].isin(seg_pos).to_numpy()]
+    ps = sc.groupby(["_prob", "_seg"], sort=True)["affected" + u].sum()
+    ps = ps[ps > 0]
+    per_segment = pd.DataFrame({"problem_id": prob_ids[ps.index.get_level_values(0).to_numpy()],
+                                "segment_id": seg_ids[ps.index.get_level_values(1).to_numpy()],
+                                "affected": ps.to_numpy()})
+    ssz = agg["segment_sizes"]
+    ssz = ssz[_region_rows(ssz["_region"].to_numpy(), scope.region)].groupby("_seg")["firms"].sum()
+    segment_sizes = pd.Series(ssz.to_numpy(), index=seg_ids[ssz.index.to_numpy()])
     lead = designated_leaders(graph, scope)
-    lp = pair[pair["_ent"].isin(lead)]
-    names = t["enterprises"]["name"].to_numpy()
-    per["leaders_affected"] = lp.groupby("_prob").size()
-    per["leaders"] = lp.assign(n=names[lp["_ent"].to_numpy()]).groupby("_prob")["n"].agg("、".join) if len(
-        lp) else pd.Series(dtype="str")
-    # problem attributes
-    probs = t["problems"].iloc[per.index.to_numpy()]
+    pairs = agg["pairs"]
+    ent_col = pairs["_ent"].to_numpy()
+    lo, hi = np.searchsorted(ent_col, lead, side="left"), np.searchsorted(ent_col, lead, side="right")
+    lp = pairs.iloc[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])] if len(lead) else pairs[:0]
+    if not include_resolved:
+        lp = lp[lp["status"].to_numpy() != STATUSES.index("resolved")]
+    leaders = pd.DataFrame({"problem_id": prob_ids[lp["_prob"].to_numpy()],
+                            "enterprise": t["enterprises"]["name"].to_numpy()[lp["_ent"].to_numpy()]})
+    return ProblemCounts(scope.chain, n_scope, per, per_segment, segment_sizes, leaders,
+                         _bench_means(graph, scope))
+
+
+def finish_problems(counts: ProblemCounts, problems: pd.DataFrame, segments: pd.DataFrame,
+                    benchmarks: pd.DataFrame, *, min_firms: int, min_share: float) -> pd.DataFrame:
+    """The common-problem list from :class:`ProblemCounts`: shares, Wilson bound, ranking, labels.
+
+    Shared by the embedded and the Neo4j engines, so both give the same rows.
+
+    Parameters
+    ----------
+    counts : ProblemCounts
+    problems, segments, benchmarks : pandas.DataFrame
+        The model's tables (at least ``id`` and the display columns).
+    min_firms, min_share
+        The thresholds for "common".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`.
+
+    Raises
+    ------
+    KeyError
+        If a counted problem or segment id is not in the tables.
+
+    Example
+    -------
+    >>> finish_problems(counts, g.tables["problems"], g.tables["segments"], g.tables["benchmarks"],
+    ...                 min_firms=3, min_share=0.1)  # doctest: +SKIP
+    """
+    per = counts.per_problem.copy()
+    n_scope = counts.scope_size
+    if n_scope == 0 or per.empty:
+        return empty(COLUMNS)
+    per["sources"] = sources_text(per["src_bits"].to_numpy())
+    per["mean_severity"] = per["sev_sum"] / per["affected"]
+    seg = segments.set_index("id")
+    ps = counts.per_segment[counts.per_segment["problem_id"].isin(per.index)]
+    pid = ps["problem_id"].to_numpy()
+    names = seg["name"].reindex(ps["segment_id"]).to_numpy()
+    n = ps["affected"].to_numpy()
+    per["segments"] = _label_counts(pid, names, n)
+    per["segments_touched"] = ps.groupby("problem_id").size()
+    key = seg["key_link"].reindex(ps["segment_id"]).fillna(False).to_numpy(dtype=bool)
+    per["key_links"] = _label_counts(pid[key], names[key], n[key]).str.replace(r"\(\d+\)", "", regex=True)
+    per["key_link"] = per["key_links"].notna()
+    denom = counts.segment_sizes.reindex(ps["segment_id"]).fillna(0).to_numpy(dtype=np.int64)
+    common = (n >= min_firms) & (denom > 0) & (wilson_lower(n, np.maximum(denom, 1)) >= min_share)
+    per["common_segments"] = _label_counts(pid[common], names[common], n[common], denom[common])
+    lead = counts.leaders[counts.leaders["problem_id"].isin(per.index)].sort_values(["problem_id", "enterprise"])
+    per["leaders_affected"] = lead.groupby("problem_id").size()
+    per["leaders"] = lead.groupby("problem_id")["enterprise"].agg("、".join) if len(lead) else pd.Series(
+        dtype="str")
+    probs = problems.set_index("id").reindex(per.index)
     out = pd.DataFrame({
-        "chain_id": scope.chain,
-        "problem_id": probs["id"].to_numpy(),
-        "problem": probs["name"].to_numpy(),
-        "category": probs["category"].to_numpy(),
-        "kind": probs["kind"].to_numpy(),
-        "standard_ref": probs["standard_ref"].to_numpy(),
-        "benchmark_id": probs["benchmark_id"].to_numpy(),
-    }, index=per.index)
-    out = out.join(per)
+        "chain_id": counts.chain_id, "problem_id": per.index.to_numpy(), "problem": probs["name"].to_numpy(),
+        "category": probs["category"].to_numpy(), "kind": probs["kind"].to_numpy(),
+        "standard_ref": probs["standard_ref"].to_numpy(), "benchmark_id": probs["benchmark_id"].to_numpy(),
+    }, index=per.index).join(per)
     out["category_zh"] = out["category"].map(ENUM_ZH["category"])
     out["kind_zh"] = out["kind"].map(ENUM_ZH["kind"])
     out["scope_size"] = n_scope
@@ -222,29 +325,44 @@ def _compute(graph: ChainGraph, scope, min_firms: int, min_share: float, include
     total = out["score"].sum()
     out["cum_share"] = out["score"].cumsum() / total if total > 0 else 0.0
     out["rank"] = np.arange(1, len(out) + 1)
-    out = _benchmark_gap(graph, scope, out)
+    out = _benchmark_gap(out, benchmarks, counts.bench_means)
     for c in ("segments_touched", "leaders_affected"):
         out[c] = out[c].fillna(0)
     out["key_link"] = out["key_link"].fillna(False)
-    out = out.reset_index(drop=True)
-    return out[list(COLUMNS)].astype(COLUMNS)
+    return out.reset_index(drop=True)[list(COLUMNS)].astype(COLUMNS)
 
 
-def _benchmark_gap(graph: ChainGraph, scope, out: pd.DataFrame) -> pd.DataFrame:
-    """Scope mean of the linked metric against the advanced levels (positive gap = behind)."""
+def _compute(graph: ChainGraph, scope, min_firms: int, min_share: float, include_resolved: bool) -> pd.DataFrame:
+    """The list for one scope of the embedded graph."""
     t = graph.tables
-    bench = t["benchmarks"].set_index("id")
-    for c in ("metric", "unit", "domestic_advanced", "international_advanced"):
-        out[c] = out["benchmark_id"].map(bench[c]) if len(bench) else np.nan
-    mea = t["measurements"]
-    if len(mea):
-        mm = mea[scope.mask[mea["_ent"].to_numpy()]]
-        latest = mm.sort_values("measured_on", na_position="first").groupby(["benchmark_id", "_ent"]).last()
-        mean = latest.groupby(level=0)["value"].mean()
-        out["scope_mean"] = out["benchmark_id"].map(mean)
+    return finish_problems(counts_from_cubes(graph, scope, include_resolved), t["problems"], t["segments"],
+                           t["benchmarks"], min_firms=min_firms, min_share=min_share)
+
+
+def _bench_means(graph: ChainGraph, scope) -> pd.Series:
+    """Benchmark id → mean of the scope firms' latest values (from the cube, or directly for a segment)."""
+    t = graph.tables
+    if scope.segment is None:
+        bc = graph.aggregates["bench_cube"]
+        chain_rows = np.flatnonzero((t["chains"]["id"] == scope.chain).to_numpy())
+        bc = bc[_region_rows(bc["_region"].to_numpy(), scope.region) & bc["_chain"].isin(chain_rows).to_numpy()]
+        g = bc.groupby("_bench")
+        mean = g["value_sum"].sum() / g["value_n"].sum()
     else:
-        out["scope_mean"] = np.nan
-    hib = out["benchmark_id"].map(bench["higher_is_better"]) if len(bench) else pd.Series(np.nan, index=out.index)
+        from ..aggregates import latest_measurements
+
+        mea = t["measurements"]
+        mean = latest_measurements(mea[scope.mask[mea["_ent"].to_numpy()]]).groupby("_bench")["value"].mean()
+    return pd.Series(mean.to_numpy(), index=t["benchmarks"]["id"].to_numpy()[mean.index.to_numpy()])
+
+
+def _benchmark_gap(out: pd.DataFrame, benchmarks: pd.DataFrame, means: pd.Series) -> pd.DataFrame:
+    """Scope mean of the linked metric against the advanced levels (positive gap = behind)."""
+    b = benchmarks.set_index("id")
+    for c in ("metric", "unit", "domestic_advanced", "international_advanced"):
+        out[c] = out["benchmark_id"].map(b[c]) if len(b) else np.nan
+    out["scope_mean"] = out["benchmark_id"].map(means) if len(means) else np.nan
+    hib = out["benchmark_id"].map(b["higher_is_better"]) if len(b) else pd.Series(np.nan, index=out.index)
     sign = np.where(hib.fillna(True).astype(bool), 1.0, -1.0)
     out["gap_domestic"] = sign * (out["domestic_advanced"].astype(float) - out["scope_mean"].astype(float))
     out["gap_international"] = sign * (out["international_advanced"].astype(float) - out["scope_mean"].astype(float))
