@@ -33,6 +33,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,103 @@ class RawPart:
     headers: list[str]
     columns: dict[str, str] = field(default_factory=dict)
     malformed: dict[int, str] = field(default_factory=dict)
+    path: Path | None = None
+    names: list[str] = field(default_factory=list)
+    delimiter: str = ","
+    n_rows: int = 0
+
+    def __post_init__(self) -> None:
+        if self.frame is not None:
+            self.names = list(self.frame.columns)
+            self.n_rows = len(self.frame)
+
+    @property
+    def streamed(self) -> bool:
+        """True when the rows stay on disk and are read in chunks (large CSV files)."""
+        return self.frame is None
+
+    def iter_chunks(self):
+        """Yield ``(frame, rows)`` chunks of the non-blank records in file order.
+
+        In-memory parts yield one chunk. Streamed parts read the file in Arrow
+        batches of about ``STREAM_BLOCK`` bytes; ``rows`` and ``n_rows`` are set
+        once the file has been read through.
+        """
+        if self.frame is not None:
+            yield self.frame, self.rows
+            return
+        all_rows, count = [], 0
+        for frame, rows in _stream_csv(self.path, self.encoding, self.names, self.delimiter):
+            all_rows.append(rows)
+            count += len(frame)
+            yield frame, rows
+        self.rows = np.concatenate(all_rows) if all_rows else np.zeros(0, dtype=np.int64)
+        self.n_rows = count
+
+    def take(self, local: np.ndarray) -> pd.DataFrame:
+        """The records at positions ``local`` (0-based, non-blank records), verbatim.
+
+        For a streamed part the file is read again and only those rows are kept.
+        """
+        local = np.asarray(local, dtype=np.int64)
+        if self.frame is not None:
+            return self.frame.iloc[local]
+        out, seen = [], 0
+        for frame, _rows in _stream_csv(self.path, self.encoding, self.names, self.delimiter):
+            hit = local[(local >= seen) & (local < seen + len(frame))] - seen
+            if len(hit):
+                out.append(frame.iloc[hit])
+            seen += len(frame)
+        return pd.concat(out) if out else pd.DataFrame(columns=self.names)
+
+
+STREAM_BYTES = int(os.environ.get("CHAINGRAPH_STREAM_BYTES", 64 << 20))
+"""CSV files larger than this are validated in chunks instead of read whole (memory stays bounded)."""
+STREAM_BLOCK = 16 << 20
+"""Bytes of CSV per chunk when streaming (about 150,000–250,000 rows of a typical table)."""
+
+
+def _arrow_csv_options(encoding: str, names: list[str], delimiter: str, block: int):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    pa_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding  # pyarrow drops a UTF-8 BOM itself
+    ro = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=pa_encoding, block_size=block)
+    po = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
+    co = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                              quoted_strings_can_be_null=False, null_values=[])
+    return ro, po, co
+
+
+def _stream_csv(path: Path, encoding: str, names: list[str], delimiter: str):
+    """Yield (frame, rows) per Arrow batch; rows are spreadsheet numbers (header = 1), blank rows dropped."""
+    import pyarrow.csv as pacsv
+
+    ro, po, co = _arrow_csv_options(encoding, names, delimiter, STREAM_BLOCK)
+    reader = pacsv.open_csv(path, read_options=ro, parse_options=po, convert_options=co)
+    start = 2
+    for batch in reader:
+        frame = batch.to_pandas()
+        rows = np.arange(start, start + len(frame), dtype=np.int64)
+        start += len(frame)
+        blank = _blank_rows(frame)
+        if blank.any():
+            frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+        yield frame, rows
+
+
+def _streamable(path: Path, encoding: str, names: list[str], delimiter: str) -> bool:
+    """True when every record of the file is one physical line and every line parses (one cheap pass)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    ro, po, co = _arrow_csv_options(encoding, names, delimiter, STREAM_BLOCK)
+    co = pacsv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pa.string()})
+    try:
+        n = sum(b.num_rows for b in pacsv.open_csv(path, read_options=ro, parse_options=po, convert_options=co))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return False
+    return _count_lines(path) == n + 1
 
 
 @dataclass
@@ -185,11 +283,7 @@ def _read_csv_fast(path: Path, encoding: str, names: list[str], delimiter: str) 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    pa_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding  # pyarrow drops a UTF-8 BOM itself
-    ro = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=pa_encoding, block_size=1 << 24)
-    po = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
-    co = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                              quoted_strings_can_be_null=False, null_values=[])
+    ro, po, co = _arrow_csv_options(encoding, names, delimiter, 1 << 24)
     try:
         tbl = pacsv.read_csv(path, read_options=ro, parse_options=po, convert_options=co)
     except (pa.ArrowInvalid, UnicodeDecodeError):
@@ -270,6 +364,11 @@ def read_csv(path: Path, table: str, *, report_name: str, encoding: str | None =
         raise err
     names = _unique_names([h.strip() for h in header])
     frame = None
+    headers = [h.strip() for h in header]
+    if (path.stat().st_size > STREAM_BYTES and first == _first_physical_line(path, encoding)
+            and _streamable(path, encoding, names, delimiter)):
+        return RawPart(table, report_name, None, encoding, None, np.zeros(0, dtype=np.int64), headers, path=path,
+                       names=names, delimiter=delimiter)
     if first == _first_physical_line(path, encoding):
         frame = _read_csv_fast(path, encoding, names, delimiter)
     if frame is not None and _count_lines(path) == len(frame) + 1:

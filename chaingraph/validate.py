@@ -164,7 +164,7 @@ def _map_headers(table: Table, part: RawPart) -> tuple[dict[str, str], list[dict
     issues: list[dict] = []
     reject_all: set[str] = set()
     claimed: dict[str, str] = {}
-    for src, header in zip(part.frame.columns, part.headers, strict=False):
+    for src, header in zip(part.names, part.headers, strict=False):
         key = normalise_header(header)
         canon = explicit.get(key) or hmap.get(key)
         if canon is not None and canon not in table.columns:
@@ -211,44 +211,51 @@ class _TableRun:
         self.rows = _Collector()  # reported issues, by row
         self.silent = _Collector()  # reasons that reject rows but are reported once per file
 
-    # -- assembling ------------------------------------------------------------------
-    def assemble(self) -> pd.DataFrame:
-        frames = []
+    # -- reading and parsing, chunk by chunk ---------------------------------------------
+    def read_and_parse(self) -> pd.DataFrame:
+        """Parse every part chunk by chunk; keep only typed columns (raw cells stay on disk for
+        streamed parts and are re-read for the rejects file)."""
+        typed_chunks: list[pd.DataFrame] = []
         self.malformed_pos: list[int] = []
         self.present: set[str] = set()
-        self.part_of: list[np.ndarray] = []
+        part_idx: list[np.ndarray] = []
+        row_no: list[np.ndarray] = []
         offset = 0
         for i, part in enumerate(self.parts):
             mapping, issues, reject_all = _map_headers(self.table, part)
             self.file_issues.extend(issues)
             self.present.update(mapping.values())
-            n = len(part.frame)
-            if n == 0:
+            start = offset
+            for chunk, rows in part.iter_chunks():
+                n = len(chunk)
+                canon = pd.DataFrame({c: chunk[src] for src, c in mapping.items()}, index=chunk.index)
+                canon = canon.reindex(columns=list(self.table.columns)).reset_index(drop=True)
+                typed_chunks.append(self.parse(canon, offset))
+                part_idx.append(np.full(n, i, dtype=np.int32))
+                row_no.append(np.asarray(rows, dtype=np.int64))
+                offset += n
+            if offset == start:
                 self.file_issues.append(_file_issue("no_rows", self.table.name, part,
                                                     "table has a header but no rows"))
-            canon = pd.DataFrame({c: part.frame[src] for src, c in mapping.items()})
-            canon = canon.reindex(columns=list(self.table.columns))
-            canon.index = pd.RangeIndex(offset, offset + n)
-            frames.append(canon)
-            self.part_of.append(np.full(n, i, dtype=np.int32))
-            pos = np.arange(offset, offset + n)
+            pos = np.arange(start, offset)
             for code in sorted(reject_all):
                 self.silent.add(pos, None, None, code, REASONS[code].en)
             if part.malformed:
                 local = np.flatnonzero(np.isin(part.rows, np.fromiter(part.malformed, dtype=np.int64)))
-                self.rows.add(local + offset, None, None, "row_malformed",
+                self.rows.add(local + start, None, None, "row_malformed",
                               [part.malformed[int(r)] for r in part.rows[local]])
-                self.malformed_pos.extend((local + offset).tolist())
-            offset += n
+                self.malformed_pos.extend((local + start).tolist())
         self.n = offset
-        self.part_idx = np.concatenate(self.part_of) if self.part_of else np.zeros(0, dtype=np.int32)
-        self.row_no = np.concatenate([p.rows for p in self.parts]) if self.parts else np.zeros(0, dtype=np.int64)
-        if not frames:
-            return pd.DataFrame({c: pd.Series([], dtype="object") for c in self.table.columns})
-        return frames[0] if len(frames) == 1 else pd.concat(frames)
+        self.part_idx = np.concatenate(part_idx) if part_idx else np.zeros(0, dtype=np.int32)
+        self.row_no = np.concatenate(row_no) if row_no else np.zeros(0, dtype=np.int64)
+        if not typed_chunks:
+            empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in self.table.columns})
+            return self.parse(empty, 0)
+        typed = typed_chunks[0] if len(typed_chunks) == 1 else pd.concat(typed_chunks, ignore_index=True)
+        return typed.reset_index(drop=True)
 
     # -- parsing -----------------------------------------------------------------------
-    def parse(self, raw: pd.DataFrame) -> pd.DataFrame:
+    def parse(self, raw: pd.DataFrame, offset: int = 0) -> pd.DataFrame:
         typed: dict[str, pd.Series] = {}
         regions = load_regions()
         for f in self.table.fields:
@@ -274,7 +281,7 @@ class _TableRun:
                 for code in pd.unique(reason[has]):
                     m = has & (reason == code).to_numpy(dtype=bool)
                     idx = np.flatnonzero(m)
-                    self.rows.add(idx, f.name, _as_text(col.iloc[idx]).to_numpy(), str(code),
+                    self.rows.add(idx + offset, f.name, _as_text(col.iloc[idx]).to_numpy(), str(code),
                                   message.iloc[idx].to_numpy())
             if f.required:
                 missing = values.isna().to_numpy().copy()
@@ -283,7 +290,7 @@ class _TableRun:
                     missing &= (reason.isna() | (reason == "value_unknown")).to_numpy(dtype=bool)
                 idx = np.flatnonzero(missing)
                 if len(idx) and present:
-                    self.rows.add(idx, f.name, _as_text(col.iloc[idx]).to_numpy(), "required_missing",
+                    self.rows.add(idx + offset, f.name, _as_text(col.iloc[idx]).to_numpy(), "required_missing",
                                   f"'{f.name}' ({f.zh}) is required")
             typed[f.name] = values
         return pd.DataFrame(typed, index=raw.index)
@@ -405,12 +412,12 @@ def _rejects_frame(run: _TableRun, rejected: np.ndarray, reasons: pd.DataFrame) 
     text = (reasons["code"] + ": " + reasons["message"].astype(str))
     joined = text.groupby(reasons["pos"].to_numpy()).agg("; ".join)
     out = []
-    offsets = np.cumsum([0] + [len(p.frame) for p in run.parts])
+    offsets = np.cumsum([0] + [p.n_rows for p in run.parts])
     for i, part in enumerate(run.parts):
         local = pos[(pos >= offsets[i]) & (pos < offsets[i + 1])]
         if not len(local):
             continue
-        verbatim = part.frame.iloc[local - offsets[i]].copy()
+        verbatim = part.take(local - offsets[i]).copy()
         verbatim.columns = part.headers[: len(verbatim.columns)] + list(verbatim.columns[len(part.headers):])
         verbatim = verbatim.loc[:, ~verbatim.columns.duplicated()]
         verbatim.insert(0, "__reasons__", joined.reindex(local).to_numpy())
@@ -472,8 +479,6 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
     accepted: dict[str, pd.DataFrame] = {}
     rejects: dict[str, pd.DataFrame] = {}
     summary: list[dict] = []
-    sources = [{"table": p.table, "file": p.file, "sheet": p.sheet, "encoding": p.encoding,
-                "rows": len(p.frame)} for parts in ds.parts.values() for p in parts]
     for name in LOAD_ORDER:
         table = TABLES[name]
         parts = ds.parts.get(name, [])
@@ -482,8 +487,7 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
                                            f"required table '{name}' ({table.zh}) is missing",
                                            file=f"{name}.csv"))
         run = _TableRun(table, parts, accepted, strict)
-        raw = run.assemble()
-        typed = run.parse(raw)
+        typed = run.read_and_parse()
         run.check_references(typed)
         pre = run.row_issues()
         error = run.error_mask(pre)
@@ -532,6 +536,8 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
             "balanced": balanced and run.n == int(acc_mask.sum() + rejected.sum() + merged.sum()),
         })
     accepted.pop("enterprises_segment", None)
+    sources = [{"table": p.table, "file": p.file, "sheet": p.sheet, "encoding": p.encoding, "rows": p.n_rows,
+                "streamed": p.streamed} for parts in ds.parts.values() for p in parts]
     fi = pd.DataFrame(file_issues, columns=ISSUE_COLUMNS) if file_issues else _empty_issues()
     if strict and len(fi):
         fi["severity"] = fi["severity"].where(fi["code"].isin(_NON_ROW_WARNINGS), "error")

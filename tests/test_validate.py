@@ -194,3 +194,33 @@ def test_write_tiny_is_valid(tmp_path):
     r = validate(write_tiny(tmp_path / "t"))
     assert r.ok and r.n_warnings == 0
     assert r.summary.set_index("table").loc["operates_in", "derived"] == 10
+
+
+def test_streamed_validation_equals_in_memory(monkeypatch):
+    """Large CSVs are validated chunk by chunk; the outcome must not depend on it."""
+    import chaingraph.io as cio
+
+    whole = validate(DATASETS / "defects")
+    monkeypatch.setattr(cio, "STREAM_BYTES", 0)  # stream every CSV that can be streamed
+    monkeypatch.setattr(cio, "STREAM_BLOCK", 1 << 10)  # in chunks of about 1 KiB
+    streamed = validate(DATASETS / "defects")
+    assert any(s["streamed"] for s in streamed.sources)
+    assert _key(streamed.issues) == _key(whole.issues)
+    pd.testing.assert_frame_equal(streamed.summary, whole.summary)
+    for t in whole.rejects:
+        pd.testing.assert_frame_equal(streamed.rejects[t].reset_index(drop=True),
+                                      whole.rejects[t].reset_index(drop=True), obj=t)
+    for t in whole.tables:
+        pd.testing.assert_frame_equal(streamed.tables[t], whole.tables[t], obj=t)
+
+
+def test_streamed_sample_in_many_chunks(monkeypatch):
+    import chaingraph.io as cio
+
+    whole = validate(DATASETS / "wuxing-childrenswear")
+    monkeypatch.setattr(cio, "STREAM_BYTES", 0)
+    monkeypatch.setattr(cio, "STREAM_BLOCK", 2 << 10)
+    streamed = validate(DATASETS / "wuxing-childrenswear")
+    assert streamed.ok and streamed.balanced
+    for t in whole.tables:
+        pd.testing.assert_frame_equal(streamed.tables[t], whole.tables[t], obj=t)
