@@ -440,10 +440,12 @@ def _demo_problems(g, out: Path) -> list[Path]:
     region = str(g.tables["leaders"]["region_code"].iloc[0]) if len(g.tables["leaders"]) else None
     df = common_problems(g, region, chain)
     meta = {"dataset": g.name, "data_date": g.meta.get("data_date"), "region": _region_label(region),
-            "chain": chain, "min_firms": 3, "min_share": 0.10, "generated": datetime.now().isoformat(timespec="seconds")}
+            "chain": f"{g.tables['chains']['name'].iloc[0]}（{chain}）", "min_firms": 3, "min_share": 0.10, "generated": datetime.now().isoformat(timespec="seconds")}
     path = write_xlsx(problem_workbook(df, meta), out / "共性质量问题清单.xlsx")
     click.echo()
-    click.echo(f"共性质量问题清单 — {meta['region']} × {chain}: {len(df)} problems, {int(df['is_common'].sum())} common")
+    chain_name = str(g.tables["chains"]["name"].iloc[0])
+    click.echo(f"共性质量问题清单 — {meta['region']} × {chain_name}: {len(df)} problems, "
+               f"{int(df['is_common'].sum())} common")
     _print_frame(relabel(df[DISPLAY["common_problems"]].head(8).round(3), "zh", "common_problems"))
     return [path]
 
