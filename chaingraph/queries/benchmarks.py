@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph
+from ..aggregates import latest_measurements
+from ..graph import ChainGraph, Scope
 from ._common import empty, resolve_scope
 
 COLUMNS: dict[str, str] = {
@@ -55,6 +56,29 @@ DETAIL_COLUMNS: dict[str, str] = {
 """Output columns of :func:`benchmark_gaps` with ``detail=True`` (one row per firm × metric)."""
 
 
+LATEST_COLUMNS: dict[str, str] = {
+    "benchmark_id": "str",
+    "uscc": "str",
+    "enterprise": "str",
+    "value": "float64",
+    "measured_on": "datetime64[s]",
+}
+"""Input of :func:`finish_benchmark_detail` and :func:`metric_stats`: each scope firm's latest measurement
+of each metric (by ``measured_on``, undated first), one row per firm × metric, any order."""
+
+STAT_COLUMNS: dict[str, str] = {
+    "benchmark_id": "str",
+    "firms_measured": "int64",
+    "mean": "float64",
+    "median": "float64",
+    "max_value": "float64",
+    "min_value": "float64",
+    "meets_domestic": "int64",
+    "meets_international": "int64",
+}
+"""Input of :func:`finish_benchmark_gaps`: per metric, over the firms' latest values, any order."""
+
+
 def benchmark_gaps(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
                    detail: bool = False) -> pd.DataFrame:
     """Measured values of the scope's firms against advanced levels.
@@ -83,54 +107,144 @@ def benchmark_gaps(graph: ChainGraph, region: str | None = None, chain: str | No
     """
     scope = resolve_scope(graph, region, chain)
     t = graph.tables
+    latest = latest_values(graph, scope)
+    if detail:
+        return finish_benchmark_detail(latest, t["benchmarks"])
+    return finish_benchmark_gaps(metric_stats(latest, t["benchmarks"]), t["benchmarks"], t["problems"])
+
+
+def latest_values(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
+    """The embedded input: each scope firm's latest measurement of each metric (:data:`LATEST_COLUMNS`).
+
+    Raises
+    ------
+    ValueError
+        If the scope was made for another graph.
+
+    Example
+    -------
+    >>> latest_values(g, g.scope("330502", "childrenswear")).head()  # doctest: +SKIP
+    """
+    t = graph.tables
+    graph.enterprises(scope)  # ValueError for a scope of another graph
     mea = t["measurements"]
-    cols = DETAIL_COLUMNS if detail else COLUMNS
-    if len(mea) == 0 or len(scope) == 0:
-        return empty(cols)
-    m = mea[scope.mask[mea["_ent"].to_numpy()]]
-    if m.empty:
-        return empty(cols)
-    latest = m.sort_values("measured_on", na_position="first").groupby(["_bench", "_ent"], as_index=False).last()
-    bench = t["benchmarks"].iloc[latest["_bench"].to_numpy()]
-    hib = bench["higher_is_better"].fillna(True).to_numpy(dtype=bool)
-    sign = np.where(hib, 1.0, -1.0)
+    m = latest_measurements(mea[scope.mask[mea["_ent"].to_numpy()]])
+    out = pd.DataFrame({
+        "benchmark_id": t["benchmarks"]["id"].to_numpy()[m["_bench"].to_numpy()], "uscc": m["uscc"].to_numpy(),
+        "enterprise": t["enterprises"]["name"].to_numpy()[m["_ent"].to_numpy()],
+        "value": m["value"].to_numpy(), "measured_on": m["measured_on"].to_numpy(),
+    })
+    return out.astype(LATEST_COLUMNS)
+
+
+def _firm_gaps(latest: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Latest values by metric and uscc, with their metric, signed gaps (positive = behind) and whether each
+    meets the levels."""
+    latest = latest.sort_values(["benchmark_id", "uscc"], kind="stable").reset_index(drop=True)
+    b = benchmarks.set_index("id").loc[latest["benchmark_id"]]
+    sign = np.where(b["higher_is_better"].fillna(True).to_numpy(dtype=bool), 1.0, -1.0)
     value = latest["value"].to_numpy(dtype=float)
-    dom = bench["domestic_advanced"].to_numpy(dtype=float)
-    intl = bench["international_advanced"].to_numpy(dtype=float)
     d = pd.DataFrame({
-        "_bench": latest["_bench"].to_numpy(),
-        "benchmark_id": bench["id"].to_numpy(), "metric": bench["metric"].to_numpy(),
-        "uscc": latest["uscc"].to_numpy(),
-        "enterprise": t["enterprises"]["name"].to_numpy()[latest["_ent"].to_numpy()],
+        "benchmark_id": latest["benchmark_id"].to_numpy(), "metric": b["metric"].to_numpy(),
+        "uscc": latest["uscc"].to_numpy(), "enterprise": latest["enterprise"].to_numpy(),
         "value": value, "measured_on": latest["measured_on"].to_numpy(),
-        "gap_domestic": sign * (dom - value), "gap_international": sign * (intl - value),
+        "gap_domestic": sign * (b["domestic_advanced"].to_numpy(dtype=float) - value),
+        "gap_international": sign * (b["international_advanced"].to_numpy(dtype=float) - value),
     })
     d["meets_domestic"] = d["gap_domestic"] <= 0
     d["meets_international"] = d["gap_international"] <= 0
-    if detail:
-        return d.sort_values(["benchmark_id", "gap_domestic"], ascending=[True, False])[list(cols)].reset_index(
-            drop=True).astype(cols)
-    g = d.groupby("_bench")
+    return d
+
+
+def metric_stats(latest: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Per-metric statistics of the latest values (:data:`STAT_COLUMNS`): the embedded input of
+    :func:`finish_benchmark_gaps` (Neo4j computes the same in Cypher).
+
+    Raises
+    ------
+    KeyError
+        If a row names a benchmark missing from ``benchmarks``.
+
+    Example
+    -------
+    >>> metric_stats(latest_values(g, scope), g.tables["benchmarks"])  # doctest: +SKIP
+    """
+    if latest.empty:
+        return empty(STAT_COLUMNS)
+    g = _firm_gaps(latest, benchmarks).groupby("benchmark_id")
     out = g.agg(firms_measured=("value", "size"), mean=("value", "mean"), median=("value", "median"),
-                vmax=("value", "max"), vmin=("value", "min"), meets_domestic=("meets_domestic", "sum"),
-                meets_international=("meets_international", "sum"))
-    b = t["benchmarks"].iloc[out.index.to_numpy()]
-    out["benchmark_id"] = b["id"].to_numpy()
+                max_value=("value", "max"), min_value=("value", "min"), meets_domestic=("meets_domestic", "sum"),
+                meets_international=("meets_international", "sum")).reset_index()
+    return out[list(STAT_COLUMNS)].astype(STAT_COLUMNS)
+
+
+def finish_benchmark_gaps(stats: pd.DataFrame, benchmarks: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric from :data:`STAT_COLUMNS` rows: levels, best / worst, gaps of the mean, shares,
+    linked problems. Shared by both engines.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        :data:`STAT_COLUMNS`, rows in any order.
+    benchmarks, problems : pandas.DataFrame
+        The model's catalogs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, by benchmark id.
+
+    Raises
+    ------
+    KeyError
+        If a row names a benchmark missing from ``benchmarks``.
+
+    Example
+    -------
+    >>> finish_benchmark_gaps(stats, g.tables["benchmarks"], g.tables["problems"])  # doctest: +SKIP
+    """
+    if stats.empty:
+        return empty(COLUMNS)
+    out = stats.sort_values("benchmark_id").reset_index(drop=True)
+    b = benchmarks.set_index("id").loc[out["benchmark_id"]]
     out["metric"] = b["metric"].to_numpy()
     out["unit"] = b["unit"].to_numpy()
     out["higher_is_better"] = b["higher_is_better"].fillna(True).to_numpy(dtype=bool)
     out["direction_zh"] = np.where(out["higher_is_better"], "越高越好", "越低越好")
     out["domestic_advanced"] = b["domestic_advanced"].to_numpy(dtype=float)
     out["international_advanced"] = b["international_advanced"].to_numpy(dtype=float)
-    out["best"] = np.where(out["higher_is_better"], out["vmax"], out["vmin"])
-    out["worst"] = np.where(out["higher_is_better"], out["vmin"], out["vmax"])
+    out["best"] = np.where(out["higher_is_better"], out["max_value"], out["min_value"])
+    out["worst"] = np.where(out["higher_is_better"], out["min_value"], out["max_value"])
     s = np.where(out["higher_is_better"], 1.0, -1.0)
     out["gap_domestic"] = s * (out["domestic_advanced"] - out["mean"])
     out["gap_international"] = s * (out["international_advanced"] - out["mean"])
     out["share_meets_domestic"] = out["meets_domestic"] / out["firms_measured"]
     out["share_meets_international"] = out["meets_international"] / out["firms_measured"]
-    probs = t["problems"].dropna(subset=["benchmark_id"])
-    linked = probs.groupby("benchmark_id")["name"].agg("、".join)
-    out["problems"] = out["benchmark_id"].map(linked)
-    out = out.sort_values("benchmark_id").reset_index(drop=True)
-    return out[list(cols)].astype(cols)
+    probs = problems.dropna(subset=["benchmark_id"]).sort_values("id", kind="stable")
+    out["problems"] = out["benchmark_id"].map(probs.groupby("benchmark_id")["name"].agg("、".join))
+    return out[list(COLUMNS)].astype(COLUMNS)
+
+
+def finish_benchmark_detail(latest: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """One row per firm × metric from the latest values (:data:`LATEST_COLUMNS`), with gaps. Shared by both
+    engines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DETAIL_COLUMNS`: by benchmark id, the furthest behind first (ties by uscc).
+
+    Raises
+    ------
+    KeyError
+        If a row names a benchmark missing from ``benchmarks``.
+
+    Example
+    -------
+    >>> finish_benchmark_detail(latest_values(g, scope), g.tables["benchmarks"])  # doctest: +SKIP
+    """
+    if latest.empty:
+        return empty(DETAIL_COLUMNS)
+    d = _firm_gaps(latest, benchmarks)
+    d = d.sort_values(["benchmark_id", "gap_domestic"], ascending=[True, False], kind="stable")
+    return d[list(DETAIL_COLUMNS)].reset_index(drop=True).astype(DETAIL_COLUMNS)

@@ -22,9 +22,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScopeError
-from ..graph import ChainGraph, Scope
+from ..graph import ChainGraph
 from ..layout import ChainMap
 from ..model import ENUM_ZH
+from ._common import certified_mask, empty, leader_positions
+from ._frames import firm_segments, ordered_segments
+from .problems import COLUMNS as PROBLEM_COLUMNS
+from .problems import MIN_FIRMS, MIN_SHARE
 from .problems import _compute as _problem_list
 
 NODE_COLUMNS: dict[str, str] = {
@@ -39,141 +43,220 @@ EDGE_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "type": "str",
                                 "value": "float64", "severity": "Int64"}
 
 
+FIRM_COLUMNS: dict[str, str] = {
+    "uscc": "str", "name": "str", "region_code": "str", "size": "str", "revenue": "float64", "employees": "Int64",
+    "qms_certified": "boolean", "certified": "bool", "is_leader": "bool",
+}
+"""Input of :func:`finish_chain_map`: the firms drawn; ``certified`` as ``_common.certified_mask``,
+``is_leader`` as ``_common.leader_positions`` (of the map's chain, of any chain without one)."""
+SUPPLY_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "product": "str", "value": "float64"}
+"""Input of :func:`finish_chain_map`: one row per supply relationship between two firms drawn."""
+FEED_COLUMNS: dict[str, str] = {"source": "str", "target": "str"}
+"""Input of :func:`finish_chain_map`: FEEDS between segments (those between two segments drawn are kept)."""
+PAIR_COLUMNS: dict[str, str] = {"uscc": "str", "problem_id": "str", "severity": "int64"}
+"""Input of :func:`finish_chain_map`: one row per (firm drawn, problem) with the highest severity observed."""
+
+
 def _frame(rows: list[pd.DataFrame], columns: dict[str, str]) -> pd.DataFrame:
     rows = [r for r in rows if len(r)]
     df = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     return df.reindex(columns=list(columns)).astype(columns)
 
 
-def _segment_nodes(graph: ChainGraph, seg_pos: np.ndarray, firm_seg: pd.DataFrame) -> pd.DataFrame:
-    segs = graph.tables["segments"].iloc[seg_pos]
-    counts = firm_seg.groupby("_seg").size()
-    return pd.DataFrame({
-        "node_id": "seg:" + segs["id"].astype(str).to_numpy(), "kind": "segment",
-        "label": segs["name"].to_numpy(), "chain_id": segs["chain_id"].to_numpy(),
-        "segment_id": segs["id"].to_numpy(), "stage": segs["stage"].to_numpy(),
-        "segment_order": segs["order"].to_numpy(), "key_link": segs["key_link"].fillna(False).to_numpy(),
-        "enterprise_count": counts.reindex(seg_pos, fill_value=0).to_numpy(),
-    })
-
-
-def _feeds(graph: ChainGraph, seg_pos: np.ndarray) -> pd.DataFrame:
-    flows = graph.tables["segment_flows"]
-    ids = set(graph.tables["segments"]["id"].iloc[seg_pos])
-    f = flows[flows["from_segment"].isin(ids) & flows["to_segment"].isin(ids)]
-    return pd.DataFrame({"source": "seg:" + f["from_segment"].astype(str).to_numpy(),
-                         "target": "seg:" + f["to_segment"].astype(str).to_numpy(), "type": "FEEDS"})
-
-
-def _firm_segments(graph: ChainGraph, positions: np.ndarray, seg_pos: np.ndarray) -> pd.DataFrame:
-    """(enterprise, segment) pairs within the given segments; the first (most upstream) is primary."""
-    ops = graph.tables["operates_in"]
-    m = np.isin(ops["_ent"].to_numpy(), positions) & np.isin(ops["_seg"].to_numpy(), seg_pos)
-    pairs = ops.loc[m, ["_ent", "_seg"]].drop_duplicates().sort_values(["_ent", "_seg"])
-    pairs["primary"] = ~pairs["_ent"].duplicated()
-    return pairs
-
-
-def _enterprise_nodes(graph: ChainGraph, positions: np.ndarray, firm_seg: pd.DataFrame, leaders: np.ndarray,
-                      sup: pd.DataFrame) -> pd.DataFrame:
-    t = graph.tables
-    ent = t["enterprises"].iloc[positions]
-    n = len(t["enterprises"])
-    primary = firm_seg[firm_seg["primary"]].set_index("_ent")["_seg"]
-    segs = t["segments"]
-    seg_of = primary.reindex(positions)
+def _enterprise_nodes(firms: pd.DataFrame, fs: pd.DataFrame, segs: pd.DataFrame, supplies: pd.DataFrame,
+                      pairs: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    usccs = firms["uscc"].to_numpy()
+    seg_of = fs[fs["primary"].to_numpy()].set_index("uscc")["rank"].reindex(usccs)
     has_seg = seg_of.notna().to_numpy()
-    seg_rows = seg_of.fillna(0).astype(int).to_numpy()
-    certified = np.zeros(n, dtype=bool)
-    certified[t["certifications"]["_ent"].to_numpy()] = True
-    deg = np.bincount(np.concatenate([sup["_src"].to_numpy(), sup["_dst"].to_numpy()]), minlength=n)
-    obs = t["observations"]
-    om = obs[np.isin(obs["_ent"].to_numpy(), positions)]
-    pair = om.groupby(["_ent", "_prob"])["severity"].max().reset_index()
-    pnames = t["problems"]["name"].to_numpy()
-    pair = pair.sort_values(["_ent", "severity"], ascending=[True, False])
-    pair["txt"] = pnames[pair["_prob"].to_numpy()] + "(" + pair["severity"].astype(str) + ")"
-    per = pair.groupby("_ent").agg(problem_count=("_prob", "size"), max_severity=("severity", "max"),
+    seg_rows = seg_of.fillna(0).astype(np.int64).to_numpy()
+    deg = pd.concat([supplies["source"], supplies["target"]]).value_counts().reindex(usccs, fill_value=0)
+    pair = pairs.sort_values(["uscc", "problem_id"], kind="stable")
+    pair = pair.sort_values(["uscc", "severity"], ascending=[True, False], kind="stable")
+    pnames = problems.set_index("id")["name"]
+    pair = pair.assign(txt=pair["problem_id"].map(pnames).astype(str) + "(" + pair["severity"].astype(str) + ")")
+    per = pair.groupby("uscc").agg(problem_count=("problem_id", "size"), max_severity=("severity", "max"),
                                    problems=("txt", "; ".join))
-    is_leader = np.isin(positions, leaders)
 
     def seg_col(col: str) -> np.ndarray:
-        vals = segs[col].to_numpy()[seg_rows] if len(segs) else np.full(len(positions), None)
+        vals = segs[col].to_numpy()[seg_rows] if len(segs) else np.full(len(usccs), None)
         return np.where(has_seg, vals, None)
 
     return pd.DataFrame({
-        "node_id": "ent:" + ent["uscc"].astype(str).to_numpy(), "kind": "enterprise",
-        "label": ent["name"].to_numpy(), "chain_id": seg_col("chain_id"), "segment_id": seg_col("id"),
+        "node_id": "ent:" + firms["uscc"].astype(str).to_numpy(), "kind": "enterprise",
+        "label": firms["name"].to_numpy(), "chain_id": seg_col("chain_id"), "segment_id": seg_col("id"),
         "stage": seg_col("stage"), "segment_order": seg_col("order"), "key_link": seg_col("key_link"),
-        "region_code": ent["region_code"].to_numpy(), "uscc": ent["uscc"].to_numpy(), "size": ent["size"].to_numpy(),
-        "revenue": ent["revenue"].to_numpy(), "employees": ent["employees"].to_numpy(),
-        "qms_certified": ent["qms_certified"].to_numpy(),
-        "certified": certified[positions] | ent["qms_certified"].fillna(False).to_numpy(dtype=bool),
-        "is_leader": is_leader, "degree": deg[positions],
-        "problem_count": per["problem_count"].reindex(positions, fill_value=0).to_numpy(),
-        "max_severity": per["max_severity"].reindex(positions).to_numpy(),
-        "problems": per["problems"].reindex(positions).fillna("").to_numpy(),
+        "region_code": firms["region_code"].to_numpy(), "uscc": usccs, "size": firms["size"].to_numpy(),
+        "revenue": firms["revenue"].to_numpy(), "employees": firms["employees"].to_numpy(),
+        "qms_certified": firms["qms_certified"].to_numpy(), "certified": firms["certified"].to_numpy(),
+        "is_leader": firms["is_leader"].to_numpy(), "degree": deg.to_numpy(),
+        "problem_count": per["problem_count"].reindex(usccs, fill_value=0).to_numpy(),
+        "max_severity": per["max_severity"].reindex(usccs).to_numpy(),
+        "problems": per["problems"].reindex(usccs).fillna("").to_numpy(),
     })
 
 
-def _supply_edges(graph: ChainGraph, sup: pd.DataFrame) -> pd.DataFrame:
+def _supply_edges(sup: pd.DataFrame) -> pd.DataFrame:
+    """One map edge per (supplier, customer): products joined (sorted, distinct), values summed."""
     if sup.empty:
         return pd.DataFrame(columns=["source", "target", "type"])
-    agg = sup.groupby(["supplier_uscc", "customer_uscc"], sort=False).agg(
-        product=("product", lambda s: "、".join(sorted({str(x) for x in s.dropna()}))),
-        value=("value", "sum")).reset_index()
-    return pd.DataFrame({"source": "ent:" + agg["supplier_uscc"].astype(str), "target": "ent:"
-                         + agg["customer_uscc"].astype(str), "type": "SUPPLIES",
-                         "product": agg["product"].replace("", None), "value": agg["value"]})
+    value = sup.groupby(["source", "target"], sort=True)["value"].sum(min_count=1)
+    prods = sup.dropna(subset=["product"]).drop_duplicates(["source", "target", "product"])
+    prods = prods.sort_values(["source", "target", "product"])
+    many = prods.duplicated(["source", "target"], keep=False).to_numpy()
+    product = prods[~many].set_index(["source", "target"])["product"]
+    if many.any():  # only pairs trading several products need a join (few)
+        product = pd.concat([product, prods[many].groupby(["source", "target"])["product"].agg("、".join)])
+    return pd.DataFrame({"source": "ent:" + value.index.get_level_values(0).astype(str),
+                         "target": "ent:" + value.index.get_level_values(1).astype(str), "type": "SUPPLIES",
+                         "product": product.reindex(value.index).to_numpy(), "value": value.to_numpy()})
 
 
-def _problem_parts(graph: ChainGraph, scope: Scope, positions: np.ndarray,
-                   firm_seg: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    t = graph.tables
-    obs = t["observations"]
-    om = obs[np.isin(obs["_ent"].to_numpy(), positions)]
-    if om.empty:
-        return pd.DataFrame(), pd.DataFrame()
-    plist = _problem_list(graph, scope, 3, 0.10, True) if len(scope) else pd.DataFrame()
-    pair = om.groupby(["_ent", "_prob"])["severity"].max().reset_index()
-    primary = firm_seg[firm_seg["primary"]].set_index("_ent")["_seg"]
-    pair["_seg"] = pair["_ent"].map(primary)
-    hot = pair.dropna(subset=["_seg"]).groupby(["_prob", "_seg"]).size().rename("c").reset_index()
-    hot = hot.sort_values(["_prob", "c", "_seg"], ascending=[True, False, True]).drop_duplicates("_prob")
-    probs = t["problems"]
-    p_rows = np.unique(pair["_prob"].to_numpy())
-    p = probs.iloc[p_rows]
-    seg_ids = t["segments"]["id"].to_numpy()
-    hot_seg = hot.set_index("_prob")["_seg"].reindex(p_rows)
+def _problem_parts(pairs: pd.DataFrame, plist: pd.DataFrame, fs: pd.DataFrame, segs: pd.DataFrame,
+                   problems: pd.DataFrame, chain: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Problem nodes (hot spot: the primary segment most of its firms are in) and HAS_PROBLEM edges."""
+    pp = pairs.sort_values(["uscc", "problem_id"], kind="stable").reset_index(drop=True)
+    primary = fs[fs["primary"].to_numpy()].set_index("uscc")["rank"]
+    pp["_seg"] = pp["uscc"].map(primary)
+    hot = pp.dropna(subset=["_seg"]).groupby(["problem_id", "_seg"]).size().rename("c").reset_index()
+    hot = hot.sort_values(["problem_id", "c", "_seg"], ascending=[True, False, True]).drop_duplicates("problem_id")
+    p_ids = np.unique(pp["problem_id"].to_numpy())
+    p = problems.set_index("id").loc[p_ids]
+    hot_seg = hot.set_index("problem_id")["_seg"].reindex(p_ids)
+    seg_ids = segs["id"].to_numpy()
     nodes = pd.DataFrame({
-        "node_id": "prob:" + p["id"].astype(str).to_numpy(), "kind": "problem", "label": p["name"].to_numpy(),
-        "category": p["category"].to_numpy(), "problem_kind": p["kind"].to_numpy(),
-        "segment_id": [seg_ids[int(s)] if pd.notna(s) else None for s in hot_seg],
-        "chain_id": scope.chain,
+        "node_id": "prob:" + pd.Series(p_ids).astype(str).to_numpy(), "kind": "problem",
+        "label": p["name"].to_numpy(), "category": p["category"].to_numpy(), "problem_kind": p["kind"].to_numpy(),
+        "segment_id": [seg_ids[int(x)] if pd.notna(x) else None for x in hot_seg], "chain_id": chain,
     })
     if len(plist):
         stats = plist.set_index("problem_id")
-        nodes["affected"] = nodes["node_id"].str[5:].map(stats["affected"]).to_numpy()
-        nodes["share"] = nodes["node_id"].str[5:].map(stats["share"]).to_numpy()
-        nodes["is_common"] = nodes["node_id"].str[5:].map(stats["is_common"]).fillna(False).to_numpy()
+        nodes["affected"] = stats["affected"].reindex(p_ids).to_numpy()
+        nodes["share"] = stats["share"].reindex(p_ids).to_numpy()
+        nodes["is_common"] = stats["is_common"].reindex(p_ids).fillna(False).to_numpy()
     else:
-        nodes["affected"] = pair.groupby("_prob").size().reindex(p_rows).to_numpy()
-    segs = t["segments"].set_index("id")
-    nodes["stage"] = nodes["segment_id"].map(segs["stage"])
-    nodes["segment_order"] = nodes["segment_id"].map(segs["order"])
-    usccs = t["enterprises"]["uscc"].to_numpy()
-    edges = pd.DataFrame({"source": "ent:" + pd.Series(usccs[pair["_ent"].to_numpy()]).astype(str),
-                          "target": "prob:" + pd.Series(probs["id"].to_numpy()[pair["_prob"].to_numpy()]).astype(str),
-                          "type": "HAS_PROBLEM", "severity": pair["severity"].to_numpy()})
+        nodes["affected"] = pp.groupby("problem_id").size().reindex(p_ids).to_numpy()
+    by_id = segs.set_index("id")
+    nodes["stage"] = nodes["segment_id"].map(by_id["stage"])
+    nodes["segment_order"] = nodes["segment_id"].map(by_id["order"])
+    edges = pd.DataFrame({"source": "ent:" + pp["uscc"].astype(str), "target": "prob:" + pp["problem_id"].astype(str),
+                          "type": "HAS_PROBLEM", "severity": pp["severity"].to_numpy()})
     return nodes, edges
 
 
-def _meta(graph: ChainGraph, scope: Scope, dimension: str, nodes: pd.DataFrame, edges: pd.DataFrame,
-          title: str) -> dict:
+def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.DataFrame, feeds: pd.DataFrame,
+                     pairs: pd.DataFrame, plist: pd.DataFrame, problems: pd.DataFrame, segments: pd.DataFrame,
+                     chain: str | None, *, all_segments: bool = True, dimension: str = "region",
+                     show_problems: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and edge frames of a map; shared by both engines (and by :func:`enterprise_map`).
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        :data:`FIRM_COLUMNS`, the firms drawn, any order.
+    members : pandas.DataFrame
+        ``uscc, segment_id``: their segments (those of ``chain`` are drawn; the first is primary).
+    supplies, feeds, pairs : pandas.DataFrame
+        :data:`SUPPLY_COLUMNS`, :data:`FEED_COLUMNS`, :data:`PAIR_COLUMNS`, any order.
+    plist : pandas.DataFrame
+        The scope's common-problem list (``affected``, ``share``, ``is_common`` of the problem nodes); empty:
+        ``affected`` counts the firms drawn.
+    problems, segments : pandas.DataFrame
+        The model's catalogs.
+    chain : str or None
+        The map's chain (None: every chain).
+    all_segments : bool
+        Draw every segment of ``chain`` (also those without a firm: the gaps), or only those of the firms.
+    dimension : {"region", "industry", "enterprise"}
+        ``industry`` adds one ``reg:`` node per firm region.
+    show_problems : bool
+        Include problem nodes and HAS_PROBLEM edges.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Nodes (:data:`NODE_COLUMNS`: segments in flow order, firms by uscc, problems by id, regions) and
+        edges (:data:`EDGE_COLUMNS`: FEEDS, SUPPLIES, OPERATES_IN, HAS_PROBLEM).
+
+    Raises
+    ------
+    KeyError
+        If a pair names a problem missing from ``problems``.
+
+    Example
+    -------
+    >>> nodes, edges = finish_chain_map(firms, members, sup, feeds, pairs, plist, g.tables["problems"],
+    ...                                 g.tables["segments"], "childrenswear")  # doctest: +SKIP
+    """
+    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
+    usccs = firms["uscc"].to_numpy()
+    segs = ordered_segments(segments)
+    fs = firm_segments(members[members["uscc"].isin(usccs)], segments, chain)
+    if not all_segments:
+        drawn = np.unique(fs["rank"].to_numpy())
+    elif chain is None:
+        drawn = np.arange(len(segs))
+    else:
+        drawn = np.flatnonzero((segs["chain_id"] == chain).to_numpy(dtype=bool))
+    sup = supplies[supplies["source"].isin(usccs) & supplies["target"].isin(usccs)]
+    s = segs.iloc[drawn]
+    counts = fs[fs["primary"].to_numpy()].groupby("rank").size()
+    parts = [pd.DataFrame({
+        "node_id": "seg:" + s["id"].astype(str).to_numpy(), "kind": "segment",
+        "label": s["name"].to_numpy(), "chain_id": s["chain_id"].to_numpy(),
+        "segment_id": s["id"].to_numpy(), "stage": s["stage"].to_numpy(),
+        "segment_order": s["order"].to_numpy(), "key_link": s["key_link"].fillna(False).to_numpy(),
+        "enterprise_count": counts.reindex(drawn, fill_value=0).to_numpy(),
+    }), _enterprise_nodes(firms, fs, segs, sup, pairs[pairs["uscc"].isin(usccs)], problems)]
+    rank = pd.Series(np.arange(len(segs)), index=segs["id"].to_numpy())
+    f = feeds.assign(_a=feeds["source"].map(rank), _b=feeds["target"].map(rank))
+    f = f[f["_a"].isin(drawn) & f["_b"].isin(drawn)].sort_values(["_a", "_b"], kind="stable")
+    edges = [pd.DataFrame({"source": "seg:" + f["source"].astype(str).to_numpy(),
+                           "target": "seg:" + f["target"].astype(str).to_numpy(), "type": "FEEDS"}),
+             _supply_edges(sup),
+             pd.DataFrame({"source": "ent:" + fs["uscc"].astype(str), "target": "seg:" + fs["segment_id"].astype(str),
+                           "type": "OPERATES_IN"})]
+    pairs = pairs[pairs["uscc"].isin(usccs)]
+    if show_problems and len(pairs):
+        pn, pe = _problem_parts(pairs, plist, fs, segs, problems, chain)
+        parts.append(pn)
+        edges.append(pe)
+    if dimension == "industry":
+        from ..regions import load_regions
+
+        codes = sorted(set(firms["region_code"].dropna()))
+        regions = load_regions()
+        parts.append(pd.DataFrame({"node_id": [f"reg:{c}" for c in codes], "kind": "region",
+                                   "label": [regions.full_name(c) for c in codes], "region_code": codes}))
+    return _frame(parts, NODE_COLUMNS), _frame(edges, EDGE_COLUMNS)
+
+
+def map_title(region_name: str, chain_name: str, chain: str | None, dimension: str) -> str:
+    """Title of a region or industry map, e.g. ``湖州市吴兴区 · 童装产业链 质量认证强链图谱``.
+
+    Example
+    -------
+    >>> map_title("全部区域", "全部产业链", None, "industry")
+    '全部区域 · 全部产业链 产业维度强链图谱'
+    """
+    what = "质量认证强链图谱" if dimension == "region" else "产业维度强链图谱"
+    chain_label = f"{chain_name}产业链" if chain else "全部产业链"
+    return f"{region_name} · {chain_label} {what}"
+
+
+def map_meta(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, region_code: str | None, region_name: str,
+             chain: str | None, chain_name: str, data_date: str | None, dimension: str, dataset: str) -> dict:
+    """The ``meta`` of a :class:`~chaingraph.layout.ChainMap` (title, scope, data date, counts); shared by both
+    engines.
+
+    Example
+    -------
+    >>> map_meta(nodes, edges, title="…", region_code="330502", region_name="湖州市吴兴区", chain="kids",
+    ...          chain_name="童装", data_date="2024-06-01", dimension="region", dataset="tiny")  # doctest: +SKIP
+    """
     return {
-        "title": title, "region_code": scope.region, "region_name": scope.region_name,
-        "chain_id": scope.chain, "chain_name": scope.chain_name, "data_date": graph.meta.get("data_date") or "",
-        "dimension": dimension, "dataset": graph.name,
+        "title": title, "region_code": region_code, "region_name": region_name,
+        "chain_id": chain, "chain_name": chain_name, "data_date": data_date or "",
+        "dimension": dimension, "dataset": dataset,
         "counts": {"enterprises": int((nodes["kind"] == "enterprise").sum()),
                    "segments": int((nodes["kind"] == "segment").sum()),
                    "problems": int((nodes["kind"] == "problem").sum()),
@@ -181,22 +264,39 @@ def _meta(graph: ChainGraph, scope: Scope, dimension: str, nodes: pd.DataFrame, 
     }
 
 
-def _leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
-    """Firms designated as leaders (of ``chain``, or of any chain) for a region that contains them."""
-    from ..regions import load_regions
-
-    lead = graph.tables["leaders"]
-    if chain is not None:
-        lead = lead[lead["chain_id"] == chain]
-    if lead.empty:
-        return np.zeros(0, dtype=np.int64)
-    firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
-    inside = np.zeros(len(lead), dtype=bool)
-    regions = load_regions()
-    for code in pd.unique(lead["region_code"]):
-        m = (lead["region_code"] == code).to_numpy()
-        inside[m] = regions.covers(str(code), pd.Series(firm_region[m]))
-    return np.unique(lead["_ent"].to_numpy()[inside])
+def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
+            show_problems: bool) -> tuple[pd.DataFrame, ...]:
+    """The embedded inputs of :func:`finish_chain_map` for the firms at ``positions``: firms, memberships,
+    supplies among them, FEEDS, (firm, problem) pairs."""
+    t = graph.tables
+    ent = t["enterprises"]
+    usccs = ent["uscc"].to_numpy()
+    e = ent.iloc[positions]
+    firms = pd.DataFrame({
+        "uscc": e["uscc"].to_numpy(), "name": e["name"].to_numpy(), "region_code": e["region_code"].to_numpy(),
+        "size": e["size"].to_numpy(), "revenue": e["revenue"].to_numpy(), "employees": e["employees"].to_numpy(),
+        "qms_certified": e["qms_certified"].to_numpy(), "certified": certified_mask(graph)[positions],
+        "is_leader": np.isin(positions, leaders)}).astype(FIRM_COLUMNS)
+    inside = np.zeros(len(ent), dtype=bool)
+    inside[positions] = True
+    ops = t["operates_in"]
+    ops = ops[inside[ops["_ent"].to_numpy()]]
+    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    sup = t["supplies"]
+    sup = sup[inside[sup["_src"].to_numpy()] & inside[sup["_dst"].to_numpy()]]
+    supplies = pd.DataFrame({"source": sup["supplier_uscc"].to_numpy(), "target": sup["customer_uscc"].to_numpy(),
+                             "product": sup["product"].to_numpy(), "value": sup["value"].to_numpy()})
+    flows = t["segment_flows"]
+    feeds = pd.DataFrame({"source": flows["from_segment"].to_numpy(), "target": flows["to_segment"].to_numpy()})
+    pairs = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in PAIR_COLUMNS.items()})
+    if show_problems:
+        pr = graph.aggregates["pairs"]
+        pr = pr[inside[pr["_ent"].to_numpy()]]
+        pairs = pd.DataFrame({"uscc": usccs[pr["_ent"].to_numpy()],
+                              "problem_id": t["problems"]["id"].to_numpy()[pr["_prob"].to_numpy()],
+                              "severity": pr["severity"].to_numpy()})
+    return (firms, members, supplies.astype(SUPPLY_COLUMNS), feeds.astype(FEED_COLUMNS),
+            pairs.astype(PAIR_COLUMNS))
 
 
 def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
@@ -232,35 +332,18 @@ def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = 
     if dimension not in ("region", "industry"):
         raise ScopeError(f"unknown map dimension '{dimension}'; use region, industry (or enterprise_map)")
     scope = graph.scope(region=region, chain=chain)
-    positions = scope.positions
-    seg_pos = graph.segment_positions(scope.chain)
-    firm_seg = _firm_segments(graph, positions, seg_pos)
-    sup = graph.supply_edges(scope)
-    parts = [_segment_nodes(graph, seg_pos, firm_seg[firm_seg["primary"]]),
-             _enterprise_nodes(graph, positions, firm_seg, _leader_positions(graph, scope.chain), sup)]
-    edges = [_feeds(graph, seg_pos), _supply_edges(graph, sup)]
-    usccs = graph.tables["enterprises"]["uscc"].to_numpy()
-    seg_ids = graph.tables["segments"]["id"].to_numpy()
-    edges.append(pd.DataFrame({"source": "ent:" + pd.Series(usccs[firm_seg["_ent"].to_numpy()]).astype(str),
-                               "target": "seg:" + pd.Series(seg_ids[firm_seg["_seg"].to_numpy()]).astype(str),
-                               "type": "OPERATES_IN"}))
-    if show_problems:
-        pn, pe = _problem_parts(graph, scope, positions, firm_seg)
-        parts.append(pn)
-        edges.append(pe)
-    if dimension == "industry":
-        codes = sorted(set(graph.tables["enterprises"]["region_code"].to_numpy()[positions]))
-        from ..regions import load_regions
-
-        regions = load_regions()
-        parts.append(pd.DataFrame({"node_id": [f"reg:{c}" for c in codes], "kind": "region",
-                                   "label": [regions.full_name(c) for c in codes], "region_code": codes}))
-    nodes = _frame(parts, NODE_COLUMNS)
-    edge_df = _frame(edges, EDGE_COLUMNS)
-    what = "质量认证强链图谱" if dimension == "region" else "产业维度强链图谱"
-    chain_label = f"{scope.chain_name}产业链" if scope.chain else "全部产业链"
-    meta = _meta(graph, scope, dimension, nodes, edge_df, f"{scope.region_name} · {chain_label} {what}")
-    return ChainMap(nodes, edge_df, meta)
+    firms, members, supplies, feeds, pairs = _inputs(graph, scope.positions, leader_positions(graph, scope.chain),
+                                                     show_problems)
+    plist = _problem_list(graph, scope, MIN_FIRMS, MIN_SHARE, True) if (
+        show_problems and len(pairs) and scope.chain is not None) else empty(PROBLEM_COLUMNS)
+    t = graph.tables
+    nodes, edges = finish_chain_map(firms, members, supplies, feeds, pairs, plist, t["problems"], t["segments"],
+                                    scope.chain, dimension=dimension, show_problems=show_problems)
+    meta = map_meta(nodes, edges, title=map_title(scope.region_name, scope.chain_name, scope.chain, dimension),
+                    region_code=scope.region, region_name=scope.region_name, chain=scope.chain,
+                    chain_name=scope.chain_name, data_date=graph.meta.get("data_date"), dimension=dimension,
+                    dataset=graph.name)
+    return ChainMap(nodes, edges, meta)
 
 
 def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_problems: bool = True) -> ChainMap:
@@ -313,29 +396,17 @@ def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_pr
             frontier = np.zeros(len(ent), dtype=bool)
             frontier[nxt[~keep[nxt]]] = True
             keep[nxt] = True
-    scope = Scope(None, None, None, keep, "企业周边", "上下游")
-    positions = scope.positions
-    seg_pos = np.arange(len(graph.tables["segments"]))
-    firm_seg = _firm_segments(graph, positions, seg_pos)
-    used = np.unique(firm_seg["_seg"].to_numpy())
-    sup_in = graph.supply_edges(scope)
-    parts = [_segment_nodes(graph, used, firm_seg[firm_seg["primary"]]),
-             _enterprise_nodes(graph, positions, firm_seg, _leader_positions(graph, None), sup_in)]
+    positions = np.flatnonzero(keep)
+    firms, members, supplies, feeds, pairs = _inputs(graph, positions, leader_positions(graph, None), show_problems)
+    t = graph.tables
+    nodes, edges = finish_chain_map(firms, members, supplies, feeds, pairs, empty(PROBLEM_COLUMNS), t["problems"],
+                                    t["segments"], None, all_segments=False, dimension="enterprise",
+                                    show_problems=show_problems)
     usccs = ent["uscc"].to_numpy()
-    seg_ids = graph.tables["segments"]["id"].to_numpy()
-    edges = [_feeds(graph, used), _supply_edges(graph, sup_in),
-             pd.DataFrame({"source": "ent:" + pd.Series(usccs[firm_seg["_ent"].to_numpy()]).astype(str),
-                           "target": "seg:" + pd.Series(seg_ids[firm_seg["_seg"].to_numpy()]).astype(str),
-                           "type": "OPERATES_IN"})]
-    if show_problems:
-        pn, pe = _problem_parts(graph, scope, positions, firm_seg)
-        parts.append(pn)
-        edges.append(pe)
-    nodes = _frame(parts, NODE_COLUMNS)
-    edge_df = _frame(edges, EDGE_COLUMNS)
     name = ent["name"].iat[focus]
-    scope.region_name = name
-    meta = _meta(graph, scope, "enterprise", nodes, edge_df, f"{name} · 上下游{hops}级企业图谱")
+    meta = map_meta(nodes, edges, title=f"{name} · 上下游{hops}级企业图谱", region_code=None, region_name=name,
+                    chain=None, chain_name="上下游", data_date=graph.meta.get("data_date"), dimension="enterprise",
+                    dataset=graph.name)
     meta["focus"] = f"ent:{usccs[focus]}"
     meta["size_zh"] = ENUM_ZH["size"].get(ent["size"].iat[focus], "")
-    return ChainMap(nodes, edge_df, meta)
+    return ChainMap(nodes, edges, meta)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph
+from ..aggregates import STATUSES
+from ..graph import ChainGraph, Scope
 from ..model import ENUM_ZH, ENUMS
-from ._common import empty, resolve_scope
+from ._common import certified_mask, empty, resolve_scope
+from ._frames import segment_rank
 
 COLUMNS: dict[str, str] = {
     "segment_order": "Int64",
@@ -41,11 +43,29 @@ COLUMNS: dict[str, str] = {
 SIZES = list(ENUMS["size"])
 
 
+COUNT_COLUMNS: dict[str, str] = {
+    "segment_id": "str",
+    "size": "str",
+    "enterprises": "int64",
+    "employees": "Int64",
+    "revenue": "float64",
+    "qms_certified": "int64",
+    "certified": "int64",
+    "with_open_problems": "int64",
+    "n_obs": "int64",
+    "sev_sum": "float64",
+}
+"""Input of :func:`finish_composition`: one row per segment × size class (any order), sums over the
+(firm, segment) pairs of the scope (a firm working in several segments counts in each)."""
+
+_SUMS = [c for c in COUNT_COLUMNS if c not in ("segment_id", "size")]
+
+
 def composition(graph: ChainGraph, region: str | None = None, chain: str | None = None) -> pd.DataFrame:
     """Enterprises of a region's chain by segment × size class, with quality measures.
 
     A firm working in several segments is counted in each. ``certified`` counts
-    firms holding any certificate in the data or flagged ``qms_certified``;
+    firms holding a certificate valid on the data date or flagged ``qms_certified``;
     ``with_open_problems`` counts firms with a problem whose latest status is
     open or improving; ``mean_severity`` is over their observations.
 
@@ -72,61 +92,100 @@ def composition(graph: ChainGraph, region: str | None = None, chain: str | None 
     >>> composition(g, "330502", "childrenswear").query("size == 'all'")  # doctest: +SKIP
     """
     scope = resolve_scope(graph, region, chain)
+    return finish_composition(composition_counts(graph, scope), graph.tables["segments"])
+
+
+def composition_counts(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
+    """The embedded input of :func:`finish_composition`: sums per segment × size class of a scope.
+
+    Raises
+    ------
+    ValueError
+        If the scope was made for another graph.
+
+    Example
+    -------
+    >>> composition_counts(g, g.scope("330502", "childrenswear")).head()  # doctest: +SKIP
+    """
     t = graph.tables
-    if len(scope) == 0:
-        return empty(COLUMNS)
     ent = t["enterprises"]
+    if graph.enterprises(scope).empty:  # (ValueError for a scope of another graph)
+        return empty(COUNT_COLUMNS)
     ops = t["operates_in"]
-    segs_allowed = graph.segment_positions(scope.chain)
-    keep = scope.mask[ops["_ent"].to_numpy()] & np.isin(ops["_seg"].to_numpy(), segs_allowed)
+    keep = scope.mask[ops["_ent"].to_numpy()] & np.isin(ops["_seg"].to_numpy(), graph.segment_positions(scope.chain))
     rows = ops.loc[keep, ["_ent", "_seg"]].drop_duplicates()
-    e = ent.iloc[rows["_ent"].to_numpy()]
-    df = pd.DataFrame({
-        "_ent": rows["_ent"].to_numpy(), "_seg": rows["_seg"].to_numpy(),
-        "size": e["size"].to_numpy(), "employees": e["employees"].to_numpy(), "revenue": e["revenue"].to_numpy(),
-        "qms": e["qms_certified"].fillna(False).to_numpy(dtype=bool),
-    })
+    pos = rows["_ent"].to_numpy()
+    e = ent.iloc[pos]
     n = len(ent)
-    certified = np.zeros(n, dtype=bool)
-    certified[t["certifications"]["_ent"].to_numpy()] = True
-    certified |= ent["qms_certified"].fillna(False).to_numpy(dtype=bool)
-    df["certified"] = certified[df["_ent"].to_numpy()]
     obs = t["observations"]
     om = obs[scope.mask[obs["_ent"].to_numpy()]]
     n_obs = np.bincount(om["_ent"].to_numpy(), minlength=n)
     sev_sum = np.bincount(om["_ent"].to_numpy(), weights=om["severity"].astype(float).to_numpy(), minlength=n)
-    latest = om.sort_values("observed_on", na_position="first").groupby(["_ent", "_prob"])["status"].last()
+    pairs = graph.aggregates["pairs"]  # latest recorded status per (firm, problem); none recorded = open
     open_firms = np.zeros(n, dtype=bool)
-    open_idx = latest[latest.isin(["open", "improving"]) | latest.isna()].index.get_level_values(0).to_numpy()
-    open_firms[open_idx] = True
-    df["open"] = open_firms[df["_ent"].to_numpy()]
-    df["n_obs"] = n_obs[df["_ent"].to_numpy()]
-    df["sev_sum"] = sev_sum[df["_ent"].to_numpy()]
+    open_firms[pairs["_ent"].to_numpy()[np.isin(pairs["status"].to_numpy(), [STATUSES.index("open"),
+                                                                           STATUSES.index("improving")])]] = True
+    df = pd.DataFrame({
+        "_seg": rows["_seg"].to_numpy(), "size": e["size"].to_numpy(), "_ent": pos,
+        "employees": e["employees"].to_numpy(), "revenue": e["revenue"].to_numpy(),
+        "qms": e["qms_certified"].fillna(False).to_numpy(dtype=bool), "certified": certified_mask(graph)[pos],
+        "open": open_firms[pos], "n_obs": n_obs[pos], "sev_sum": sev_sum[pos],
+    })
+    out = df.groupby(["_seg", "size"], observed=True).agg(
+        enterprises=("_ent", "size"), employees=("employees", "sum"), revenue=("revenue", "sum"),
+        qms_certified=("qms", "sum"), certified=("certified", "sum"), with_open_problems=("open", "sum"),
+        n_obs=("n_obs", "sum"), sev_sum=("sev_sum", "sum")).reset_index()
+    out.insert(0, "segment_id", t["segments"]["id"].to_numpy()[out["_seg"].to_numpy()])
+    return out[list(COUNT_COLUMNS)].astype(COUNT_COLUMNS)
 
-    def agg(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        g = frame.groupby(keys, observed=True)
-        return g.agg(enterprises=("_ent", "size"), employees=("employees", "sum"),
-                     revenue=("revenue", "sum"), qms_certified=("qms", "sum"), certified=("certified", "sum"),
-                     with_open_problems=("open", "sum"), n_obs=("n_obs", "sum"), sev_sum=("sev_sum", "sum"))
 
-    by_size = agg(df, ["_seg", "size"]).reset_index()
-    total = agg(df, ["_seg"]).reset_index()
+def finish_composition(counts: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The composition frame from the per segment × size sums (:data:`COUNT_COLUMNS`), for both engines.
+
+    Adds one ``size == "all"`` row per segment (the sums of its size rows), the rates and the segment
+    attributes; segments in flow order, sizes micro → large, then ``all``.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        :data:`COUNT_COLUMNS`, rows in any order.
+    segments : pandas.DataFrame
+        The segment catalog (the model's ``segments`` table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`.
+
+    Raises
+    ------
+    KeyError
+        If a row names a segment missing from the catalog.
+
+    Example
+    -------
+    >>> finish_composition(composition_counts(g, scope), g.tables["segments"])  # doctest: +SKIP
+    """
+    if counts.empty:
+        return empty(COLUMNS)
+    by_size = counts[["segment_id", "size", *_SUMS]].astype({c: COUNT_COLUMNS[c] for c in _SUMS})
+    total = by_size.groupby("segment_id")[_SUMS].sum().reset_index()
     total["size"] = "all"
     out = pd.concat([by_size, total], ignore_index=True)
-    seg_tot = total.set_index("_seg")["enterprises"]
-    out["share_of_segment"] = out["enterprises"] / out["_seg"].map(seg_tot)
+    seg_tot = total.set_index("segment_id")["enterprises"]
+    out["share_of_segment"] = out["enterprises"] / out["segment_id"].map(seg_tot)
     out["cert_rate"] = out["certified"] / out["enterprises"]
     out["problem_rate"] = out["with_open_problems"] / out["enterprises"]
     out["observations_per_firm"] = out["n_obs"] / out["enterprises"]
     out["mean_severity"] = np.where(out["n_obs"] > 0, out["sev_sum"] / out["n_obs"].where(out["n_obs"] > 0), np.nan)
-    seg = t["segments"].iloc[out["_seg"].to_numpy()]
-    out["segment_id"] = seg["id"].to_numpy()
+    seg = segments.set_index("id").loc[out["segment_id"]]
     out["segment"] = seg["name"].to_numpy()
     out["stage"] = seg["stage"].to_numpy()
     out["segment_order"] = seg["order"].to_numpy()
     out["key_link"] = seg["key_link"].fillna(False).to_numpy(dtype=bool)
     out["stage_zh"] = out["stage"].map(ENUM_ZH["stage"])
     out["size_zh"] = out["size"].map({**ENUM_ZH["size"], "all": "合计"})
+    out["_rank"] = out["segment_id"].map(segment_rank(segments))
     out["_size_o"] = out["size"].map({s: i for i, s in enumerate([*SIZES, "all"])})
-    out = out.sort_values(["_seg", "_size_o"]).reset_index(drop=True)
+    out = out.sort_values(["_rank", "_size_o"], kind="stable").reset_index(drop=True)
     return out[list(COLUMNS)].astype(COLUMNS)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..aggregates import STATUSES
 from ..errors import ScopeError
-from ..graph import ChainGraph
+from ..graph import ChainGraph, Scope
 from ..model import ENUM_ZH
-from ._common import empty, primary_segment, resolve_scope
+from ._common import empty, resolve_scope
+from ._frames import primary_segments
 
 COLUMNS: dict[str, str] = {
     "role": "str",
@@ -41,8 +43,48 @@ COLUMNS: dict[str, str] = {
 """Output columns of :func:`exposure`."""
 
 
+REACHED_COLUMNS: dict[str, str] = {
+    "uscc": "str",
+    "hops": "int64",
+    "via_uscc": "str",
+    "enterprise": "str",
+    "region_code": "str",
+    "size": "str",
+    "in_scope": "bool",
+}
+"""Input of :func:`finish_exposure`: every firm the search reached, any order: its distance (0 for the
+affected firms), its nearest affected supplier (``via_uscc``; itself at 0) and its attributes."""
+
+
+def match_problem(problems: pd.DataFrame, problem: str) -> str:
+    """Id of a problem given by id, exact name, or a unique part of its name, in a problem catalog.
+
+    Raises
+    ------
+    ScopeError
+        Unknown or ambiguous problem.
+
+    Example
+    -------
+    >>> match_problem(pd.DataFrame({"id": ["P1"], "name": ["色牢度不达标"]}), "色牢度")
+    'P1'
+    """
+    key = str(problem).strip()
+    hit = problems.loc[problems["id"] == key]
+    if not len(hit):
+        hit = problems.loc[problems["name"] == key]
+    if not len(hit):
+        hit = problems.loc[problems["name"].str.contains(key, regex=False, na=False)]
+    if len(hit) == 1:
+        return str(hit["id"].iloc[0])
+    if len(hit) > 1:
+        raise ScopeError(f"problem '{problem}' is ambiguous: " + ", ".join(
+            f"{i} ({n})" for i, n in zip(hit["id"], hit["name"], strict=True)))
+    raise ScopeError(f"unknown problem '{problem}'")
+
+
 def resolve_problem(graph: ChainGraph, problem: str) -> int:
-    """Row of a problem given by id or exact name.
+    """Row of a problem given by id or name (see :func:`match_problem`).
 
     Raises
     ------
@@ -55,18 +97,7 @@ def resolve_problem(graph: ChainGraph, problem: str) -> int:
     0
     """
     p = graph.tables["problems"]
-    key = str(problem).strip()
-    hit = np.flatnonzero((p["id"] == key).to_numpy())
-    if not len(hit):
-        hit = np.flatnonzero((p["name"] == key).to_numpy())
-    if not len(hit):
-        hit = np.flatnonzero(p["name"].str.contains(key, regex=False, na=False).to_numpy())
-    if len(hit) == 1:
-        return int(hit[0])
-    if len(hit) > 1:
-        raise ScopeError(f"problem '{problem}' is ambiguous: " + ", ".join(
-            f"{i} ({n})" for i, n in zip(p["id"].iloc[hit], p["name"].iloc[hit], strict=True)))
-    raise ScopeError(f"unknown problem '{problem}'")
+    return int(np.flatnonzero((p["id"] == match_problem(p, problem)).to_numpy())[0])
 
 
 def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: str | None = None, *,
@@ -106,15 +137,42 @@ def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: 
         raise ValueError("max_hops must be at least 1")
     prob = resolve_problem(graph, problem)
     scope = resolve_scope(graph, region, chain)
+    reached, members = exposure_inputs(graph, scope, prob, max_hops=max_hops, include_resolved=include_resolved)
+    return finish_exposure(reached, members, graph.tables["segments"], scope.chain)
+
+
+def exposure_inputs(graph: ChainGraph, scope: Scope, prob: int, *, max_hops: int | None,
+                    include_resolved: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The embedded inputs of :func:`finish_exposure`: the breadth-first search over the supplies table.
+
+    The affected firms are the scope's firms whose latest recorded status for problem row ``prob`` is
+    not ``resolved`` (all of them with ``include_resolved``). A firm first reached at step h takes the
+    ``via`` of its first supplier in the frontier in table order (the smallest uscc).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        :data:`REACHED_COLUMNS` and the reached firms' memberships (``uscc, segment_id``).
+
+    Raises
+    ------
+    ValueError
+        ``max_hops`` < 1.
+
+    Example
+    -------
+    >>> reached, members = exposure_inputs(g, g.scope("330502", "童装"), 0, max_hops=None,
+    ...                                    include_resolved=False)  # doctest: +SKIP
+    """
+    if max_hops is not None and max_hops < 1:
+        raise ValueError("max_hops must be at least 1")
     t = graph.tables
-    obs = t["observations"]
-    o = obs[(obs["_prob"].to_numpy() == prob) & scope.mask[obs["_ent"].to_numpy()]]
-    latest = o.sort_values("observed_on", na_position="first").groupby("_ent")["status"].last()
+    pairs = graph.aggregates["pairs"]
+    ent_col = pairs["_ent"].to_numpy()
+    hit_pairs = (pairs["_prob"].to_numpy() == prob) & scope.mask[ent_col]
     if not include_resolved:
-        latest = latest[latest != "resolved"]
-    sources = latest.index.to_numpy()
-    if len(sources) == 0:
-        return empty(COLUMNS)
+        hit_pairs &= pairs["status"].to_numpy() != STATUSES.index("resolved")
+    sources = np.unique(ent_col[hit_pairs])
     n = len(t["enterprises"])
     sup = t["supplies"]
     src, dst = sup["_src"].to_numpy(), sup["_dst"].to_numpy()
@@ -141,17 +199,59 @@ def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: 
         frontier[nxt] = True
     hit = np.flatnonzero(dist >= 0)
     ent = t["enterprises"]
+    usccs = ent["uscc"].to_numpy()
     e = ent.iloc[hit]
-    seg = primary_segment(graph, hit, scope.chain)
-    out = pd.DataFrame({
-        "_pos": hit, "hops": dist[hit], "uscc": e["uscc"].to_numpy(), "enterprise": e["name"].to_numpy(),
-        "region_code": e["region_code"].to_numpy(), "size": e["size"].to_numpy(),
-        "via_uscc": ent["uscc"].to_numpy()[via[hit]], "via": ent["name"].to_numpy()[via[hit]],
-        "in_scope": scope.mask[hit],
+    reached = pd.DataFrame({
+        "uscc": usccs[hit], "hops": dist[hit], "via_uscc": usccs[via[hit]], "enterprise": e["name"].to_numpy(),
+        "region_code": e["region_code"].to_numpy(), "size": e["size"].to_numpy(), "in_scope": scope.mask[hit],
     })
-    out["segment"] = out["_pos"].map(seg["segment"])
+    reached_mask = dist >= 0
+    ops = t["operates_in"]
+    ops = ops[reached_mask[ops["_ent"].to_numpy()]]
+    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    return reached.astype(REACHED_COLUMNS), members
+
+
+def finish_exposure(reached: pd.DataFrame, members: pd.DataFrame, segments: pd.DataFrame,
+                    chain: str | None) -> pd.DataFrame:
+    """The exposure frame from the firms the search reached; shared by both engines.
+
+    Parameters
+    ----------
+    reached : pandas.DataFrame
+        :data:`REACHED_COLUMNS`, any order.
+    members : pandas.DataFrame
+        ``uscc, segment_id`` of the reached firms (their primary segment in ``chain`` is shown).
+    segments : pandas.DataFrame
+        The segment catalog.
+    chain : str or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, by hops then uscc.
+
+    Raises
+    ------
+    KeyError
+        If a ``via_uscc`` is not an affected firm (``hops`` 0).
+
+    Example
+    -------
+    >>> finish_exposure(*exposure_inputs(g, scope, 0, max_hops=None, include_resolved=False),
+    ...                 g.tables["segments"], "childrenswear")  # doctest: +SKIP
+    """
+    if reached.empty:
+        return empty(COLUMNS)
+    usccs, hops = reached["uscc"].to_numpy(dtype=object), reached["hops"].to_numpy()
+    in_order = bool(np.all((hops[1:] > hops[:-1]) | ((hops[1:] == hops[:-1]) & (usccs[1:] > usccs[:-1]))))
+    out = reached if in_order else reached.sort_values(["hops", "uscc"], kind="stable")  # (10⁵ strings: skip)
+    out = out.reset_index(drop=True)
+    src = out[out["hops"].to_numpy() == 0]
+    name_of = dict(zip(src["uscc"].to_numpy(dtype=object), src["enterprise"].to_numpy(dtype=object), strict=True))
+    out["via"] = [name_of[v] for v in out["via_uscc"].to_numpy(dtype=object)]
+    out["segment"] = out["uscc"].map(primary_segments(members, segments, chain)["segment"])
     out["role"] = np.where(out["hops"] == 0, "affected", "exposed")
     out["role_zh"] = out["role"].map({"affected": "存在问题", "exposed": "受传导影响"})
     out["size_zh"] = out["size"].map(ENUM_ZH["size"])
-    out = out.sort_values(["hops", "uscc"]).reset_index(drop=True)
     return out[list(COLUMNS)].astype(COLUMNS)

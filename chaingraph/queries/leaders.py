@@ -9,9 +9,11 @@ Candidates are scored on the scope's supply graph (supplier → customer):
   products traded), a centrality that rewards hubs linked to other hubs.
 
 ``score`` is the mean of the four percentile ranks (customers, downstream
-reach, upstream reach, PageRank), in [0, 1]. Reach is computed exactly for a
-shortlist (designated leaders plus the top firms by degree and PageRank), so
-the query stays fast on large scopes.
+reach, upstream reach, PageRank), in [0, 1], ranked within one pool: every firm
+of a scope of up to 100 firms; on larger scopes a shortlist of the designated
+leaders plus the top 50 firms by degree and the top 50 by PageRank (reach is
+computed only for them, so the query stays fast). The pool does not depend on
+how many candidates are shown.
 
 Example
 -------
@@ -24,9 +26,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph
+from ..graph import ChainGraph, Scope
 from ..model import ENUM_ZH
-from ._common import designated_leaders, empty, primary_segment, resolve_scope
+from ._common import designated_leaders, empty, resolve_scope
+from ._frames import primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
     "role": "str",
@@ -64,6 +67,18 @@ REACH_COLUMNS: dict[str, str] = {
 """Output columns of :func:`leader_reach`: one row per leader × small/micro firm reached."""
 
 _SMB = ("micro", "small")
+SHORTLIST = 50
+"""Firms scored in full (reach computed) on scopes larger than twice this."""
+
+
+FIRM_COLUMNS: dict[str, str] = {"uscc": "str", "enterprise": "str", "size": "str", "designated": "bool"}
+"""Input of the finishers: the scope's firms; ``designated`` = a leader of the chain (of any chain when the
+scope has none) designated for a region that contains the firm."""
+DESIGNATION_COLUMNS: dict[str, str] = {"uscc": "str", "region_code": "str", "since": "datetime64[s]"}
+"""Input of :func:`finish_leaders`: every designation (LEADS) of a scope firm for the chain, in any region."""
+EDGE_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "products": "int64"}
+"""Input of the finishers: supply edges with both ends in scope, one per (supplier, customer), with the
+number of supply relationships between them."""
 
 
 def _reach(G: nx.DiGraph, node: int, hops: int, reverse: bool) -> dict[int, int]:
@@ -71,6 +86,14 @@ def _reach(G: nx.DiGraph, node: int, hops: int, reverse: bool) -> dict[int, int]
     d = nx.single_source_shortest_path_length(H, node, cutoff=hops)
     d.pop(node, None)
     return d
+
+
+def check_arguments(hops: int, candidates: int = 0) -> None:
+    """Refuse ``hops`` < 1 or ``candidates`` < 0 (ValueError), before anything is read."""
+    if hops < 1:
+        raise ValueError("hops must be at least 1")
+    if candidates < 0:
+        raise ValueError("candidates must be >= 0")
 
 
 def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = None, *, hops: int = 2,
@@ -103,16 +126,103 @@ def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = No
     -------
     >>> leaders(g, "330502", "childrenswear", hops=2)[["role_zh", "enterprise", "score"]]  # doctest: +SKIP
     """
-    if hops < 1:
-        raise ValueError("hops must be at least 1")
-    if candidates < 0:
-        raise ValueError("candidates must be >= 0")
+    check_arguments(hops, candidates)
     scope = resolve_scope(graph, region, chain)
-    if len(scope) == 0:
-        return empty(COLUMNS)
+    firms, members, edges = scope_inputs(graph, scope)
+    return finish_leaders(firms, designations(graph, scope), members, edges, graph.tables["segments"], scope.chain,
+                          hops=hops, candidates=candidates)
+
+
+def scope_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The embedded inputs of :func:`finish_leaders` and :func:`finish_leader_reach`: the scope's firms
+    (:data:`FIRM_COLUMNS`), their segment memberships (``uscc, segment_id``) and the scope's supply edges
+    (:data:`EDGE_COLUMNS`).
+
+    Raises
+    ------
+    ValueError
+        If the scope was made for another graph.
+
+    Example
+    -------
+    >>> firms, members, edges = scope_inputs(g, g.scope("330502", "childrenswear"))  # doctest: +SKIP
+    """
     t = graph.tables
-    G = graph.supply_graph(scope)
-    nodes = scope.positions
+    ent = graph.enterprises(scope)
+    usccs = t["enterprises"]["uscc"].to_numpy()
+    firms = pd.DataFrame({"uscc": ent["uscc"].to_numpy(), "enterprise": ent["name"].to_numpy(),
+                          "size": ent["size"].to_numpy(),
+                          "designated": np.isin(scope.positions, designated_leaders(graph, scope))})
+    ops = t["operates_in"]
+    ops = ops[scope.mask[ops["_ent"].to_numpy()]]
+    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    sup = graph.supply_edges(scope)
+    e = sup.groupby(["_src", "_dst"], sort=True).size()
+    edges = pd.DataFrame({"source": usccs[e.index.get_level_values(0).to_numpy()],
+                          "target": usccs[e.index.get_level_values(1).to_numpy()], "products": e.to_numpy()})
+    return firms.astype(FIRM_COLUMNS), members, edges.astype(EDGE_COLUMNS)
+
+
+def designations(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
+    """The embedded designations input (:data:`DESIGNATION_COLUMNS`): the scope firms' LEADS rows for its chain.
+
+    Example
+    -------
+    >>> designations(g, g.scope("330502", "childrenswear"))  # doctest: +SKIP
+    """
+    lead = graph.tables["leaders"]
+    if scope.chain is not None:
+        lead = lead[lead["chain_id"] == scope.chain]
+    lead = lead[scope.mask[lead["_ent"].to_numpy()]]
+    return lead[list(DESIGNATION_COLUMNS)].astype(DESIGNATION_COLUMNS).reset_index(drop=True)
+
+
+def _scored_graph(firms: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, nx.DiGraph]:
+    """Firms in uscc order (node i is row i) and their supply DiGraph."""
+    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
+    return firms, supply_digraph(firms["uscc"].to_numpy(), edges)
+
+
+def finish_leaders(firms: pd.DataFrame, designations: pd.DataFrame, members: pd.DataFrame, edges: pd.DataFrame,
+                   segments: pd.DataFrame, chain: str | None, *, hops: int, candidates: int) -> pd.DataFrame:
+    """Designated leaders and candidates, scored on the scope's supply graph; shared by both engines.
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        :data:`FIRM_COLUMNS`, one row per scope firm, any order.
+    designations : pandas.DataFrame
+        :data:`DESIGNATION_COLUMNS` (for ``designated_region`` and ``since``).
+    members : pandas.DataFrame
+        ``uscc, segment_id``: the firms' segments (the primary one within ``chain`` is shown).
+    edges : pandas.DataFrame
+        :data:`EDGE_COLUMNS`.
+    segments : pandas.DataFrame
+        The segment catalog.
+    chain : str or None
+    hops, candidates
+        As for :func:`leaders`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        ``hops`` < 1 or ``candidates`` < 0.
+
+    Example
+    -------
+    >>> finish_leaders(firms, designations, members, edges, g.tables["segments"], "childrenswear", hops=2,
+    ...                candidates=10)  # doctest: +SKIP
+    """
+    check_arguments(hops, candidates)
+    if firms.empty:
+        return empty(COLUMNS)
+    firms, G = _scored_graph(firms, edges)
+    nodes = np.arange(len(firms))
     outdeg = np.array([G.out_degree(n) for n in nodes], dtype=np.int64)
     indeg = np.array([G.in_degree(n) for n in nodes], dtype=np.int64)
     U = G.to_undirected(as_view=True)
@@ -121,42 +231,39 @@ def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = No
     else:
         pr_map = {n: 1.0 / len(nodes) for n in nodes}
     pr = np.array([pr_map.get(n, 0.0) for n in nodes])
-    designated = designated_leaders(graph, scope)
-    # shortlist: designated + top by degree and by pagerank
-    k = max(3 * candidates, 30)
-    order_deg = nodes[np.argsort(-(outdeg + indeg), kind="stable")[:k]]
-    order_pr = nodes[np.argsort(-pr, kind="stable")[:k]]
-    short = np.unique(np.concatenate([designated, order_deg, order_pr]))
-    sizes = t["enterprises"]["size"].to_numpy()
+    designated = np.flatnonzero(firms["designated"].to_numpy(dtype=bool))
+    # shortlist: every firm of a small scope; otherwise designated + the top SHORTLIST by degree and by PageRank.
+    # It does not depend on `candidates`, so a leader's score does not change with how many candidates are shown.
+    if len(nodes) <= 2 * SHORTLIST:
+        short = nodes
+    else:
+        order_deg = nodes[np.lexsort((nodes, -(outdeg + indeg)))[:SHORTLIST]]
+        order_pr = nodes[np.lexsort((nodes, -pr))[:SHORTLIST]]
+        short = np.unique(np.concatenate([designated, order_deg, order_pr]))
+    sizes = firms["size"].to_numpy()
     down = {n: _reach(G, int(n), hops, False) for n in short}
     up = {n: _reach(G, int(n), hops, True) for n in short}
-    pos_of = {int(n): i for i, n in enumerate(nodes)}
-    idx = np.array([pos_of[int(n)] for n in short])
     d_reach = np.array([len(down[n]) for n in short])
     u_reach = np.array([len(up[n]) for n in short])
     smb = np.array([sum(1 for m in set(down[n]) | set(up[n]) if sizes[m] in _SMB) for n in short])
 
-    def pct(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-        pool = np.sort(pool)
-        return np.searchsorted(pool, values, side="right") / len(pool)
+    def pct(values: np.ndarray) -> np.ndarray:
+        """Percentile rank within the shortlist (one pool for all four measures)."""
+        return np.searchsorted(np.sort(values), values, side="right") / len(values)
 
-    score = (pct(outdeg[idx], outdeg) + pct(d_reach, d_reach) + pct(u_reach, u_reach) + pct(pr[idx], pr)) / 4
-    ent = t["enterprises"].iloc[short]
-    seg = primary_segment(graph, short, scope.chain)
-    lead = t["leaders"]
-    if scope.chain is not None:
-        lead = lead[lead["chain_id"] == scope.chain]
-    lead = lead.sort_values("since", na_position="first").groupby("_ent").agg(
-        designated_region=("region_code", lambda s: ",".join(sorted(set(s)))), since=("since", "last"))
+    score = (pct(outdeg[short]) + pct(d_reach) + pct(u_reach) + pct(pr[short])) / 4
+    ent = firms.iloc[short]
+    seg = primary_segments(members, segments, chain)
+    lead = designations.groupby("uscc").agg(designated_region=("region_code", lambda s: ",".join(sorted(set(s)))),
+                                            since=("since", "max"))
     out = pd.DataFrame({
-        "_pos": short,
-        "uscc": ent["uscc"].to_numpy(), "enterprise": ent["name"].to_numpy(), "size": ent["size"].to_numpy(),
-        "customers": outdeg[idx], "suppliers": indeg[idx], "downstream_reach": d_reach,
-        "upstream_reach": u_reach, "pagerank": pr[idx], "score": score, "smb_reached": smb,
+        "uscc": ent["uscc"].to_numpy(), "enterprise": ent["enterprise"].to_numpy(), "size": ent["size"].to_numpy(),
+        "customers": outdeg[short], "suppliers": indeg[short], "downstream_reach": d_reach,
+        "upstream_reach": u_reach, "pagerank": pr[short], "score": score, "smb_reached": smb,
     })
-    out["segment"] = out["_pos"].map(seg["segment"])
-    out["designated_region"] = out["_pos"].map(lead["designated_region"])
-    out["since"] = out["_pos"].map(lead["since"])
+    out["segment"] = out["uscc"].map(seg["segment"])
+    out["designated_region"] = lead["designated_region"].reindex(out["uscc"]).to_numpy()
+    out["since"] = lead["since"].reindex(out["uscc"]).to_numpy()  # not .map: it fails on an empty datetime map
     out["role"] = np.where(np.isin(short, designated), "designated", "candidate")
     out = out.sort_values(["score", "uscc"], ascending=[False, True])
     out["score_rank"] = np.arange(1, len(out) + 1)
@@ -193,33 +300,51 @@ def leader_reach(graph: ChainGraph, region: str | None = None, chain: str | None
     -------
     >>> leader_reach(g, "吴兴区", "童装", hops=1)  # doctest: +SKIP
     """
-    if hops < 1:
-        raise ValueError("hops must be at least 1")
+    check_arguments(hops)
     scope = resolve_scope(graph, region, chain)
-    designated = designated_leaders(graph, scope)
-    if len(designated) == 0:
+    firms, members, edges = scope_inputs(graph, scope)
+    return finish_leader_reach(firms, members, edges, graph.tables["segments"], scope.chain, hops=hops)
+
+
+def finish_leader_reach(firms: pd.DataFrame, members: pd.DataFrame, edges: pd.DataFrame, segments: pd.DataFrame,
+                        chain: str | None, *, hops: int) -> pd.DataFrame:
+    """The small / micro firms each designated leader reaches, from the inputs of :func:`finish_leaders`;
+    shared by both engines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REACH_COLUMNS`, by leader uscc, direction, hops, uscc.
+
+    Raises
+    ------
+    ValueError
+        ``hops`` < 1.
+
+    Example
+    -------
+    >>> finish_leader_reach(firms, members, edges, g.tables["segments"], "childrenswear", hops=2)  # doctest: +SKIP
+    """
+    check_arguments(hops)
+    if not firms["designated"].to_numpy(dtype=bool).any():
         return empty(REACH_COLUMNS)
-    G = graph.supply_graph(scope)
-    ent = graph.tables["enterprises"]
-    rows = []
-    for ld in designated:
-        for direction, rev in (("downstream", False), ("upstream", True)):
-            for m, h in _reach(G, int(ld), hops, rev).items():
-                rows.append((int(ld), direction, h, m))
-    if not rows:
-        return empty(REACH_COLUMNS)
+    firms, G = _scored_graph(firms, edges)
+    rows = [(int(ld), direction, h, m) for ld in np.flatnonzero(firms["designated"].to_numpy(dtype=bool))
+            for direction, rev in (("downstream", False), ("upstream", True))
+            for m, h in _reach(G, int(ld), hops, rev).items()]
     r = pd.DataFrame(rows, columns=["_lead", "direction", "hops", "_ent"])
-    r = r[ent["size"].to_numpy()[r["_ent"].to_numpy()] != None]  # noqa: E711 - numpy elementwise
-    r = r[np.isin(ent["size"].to_numpy()[r["_ent"].to_numpy()], _SMB)]
-    seg = primary_segment(graph, np.unique(r["_ent"].to_numpy()), scope.chain)
-    e = ent.iloc[r["_ent"].to_numpy()]
-    lead = ent.iloc[r["_lead"].to_numpy()]
+    r = r[np.isin(firms["size"].to_numpy()[r["_ent"].to_numpy(dtype=np.int64)], _SMB)]
+    if r.empty:
+        return empty(REACH_COLUMNS)
+    e = firms.iloc[r["_ent"].to_numpy()]
+    lead = firms.iloc[r["_lead"].to_numpy()]
+    seg = primary_segments(members, segments, chain)
     out = pd.DataFrame({
-        "leader_uscc": lead["uscc"].to_numpy(), "leader": lead["name"].to_numpy(),
+        "leader_uscc": lead["uscc"].to_numpy(), "leader": lead["enterprise"].to_numpy(),
         "direction": r["direction"].to_numpy(), "hops": r["hops"].to_numpy(),
-        "uscc": e["uscc"].to_numpy(), "enterprise": e["name"].to_numpy(), "size": e["size"].to_numpy(),
-        "segment": r["_ent"].map(seg["segment"]).to_numpy(),
+        "uscc": e["uscc"].to_numpy(), "enterprise": e["enterprise"].to_numpy(), "size": e["size"].to_numpy(),
     })
+    out["segment"] = out["uscc"].map(seg["segment"])
     out["direction_zh"] = out["direction"].map({"downstream": "下游客户", "upstream": "上游供应商"})
     out["size_zh"] = out["size"].map(ENUM_ZH["size"])
     out = out.sort_values(["leader_uscc", "direction", "hops", "uscc"]).reset_index(drop=True)

@@ -21,8 +21,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph
-from ._common import empty, primary_segment, resolve_scope
+from ..graph import ChainGraph, Scope
+from ._common import empty, resolve_scope
+from ._frames import firm_segments, ordered_segments, primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
     "kind": "str",
@@ -37,6 +38,12 @@ COLUMNS: dict[str, str] = {
     "detail": "str",
 }
 """Output columns of :func:`weak_links`."""
+
+FIRM_COLUMNS: dict[str, str] = {"uscc": "str", "enterprise": "str", "observations": "int64"}
+"""Input of :func:`finish_weak_links`: the scope's firms and their observation counts (all problems)."""
+SUPPLY_COLUMNS: dict[str, str] = {"supplier": "str", "supplier_name": "str", "customer": "str"}
+"""Input of :func:`finish_weak_links`: distinct (supplier, customer) pairs whose customer is in scope (the
+supplier anywhere; a pair with the supplier in scope too is an edge of the scope's supply network)."""
 
 KIND_ZH = {"gap": "补链缺口", "single_supplier": "单一供应依赖", "articulation_point": "关键节点",
            "problem_dense": "问题集中环节"}
@@ -76,67 +83,135 @@ def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None =
     if chain is None:
         raise ScopeError("weak_links needs a chain (gaps are relative to a chain's segments)")
     scope = resolve_scope(graph, region, chain)
+    firms, supplies, members = weak_link_inputs(graph, scope)
+    return finish_weak_links(firms, supplies, members, graph.tables["segments"], scope.chain,
+                             dense_factor=dense_factor)
+
+
+def weak_link_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The embedded inputs of :func:`finish_weak_links`: firms (:data:`FIRM_COLUMNS`), supplies
+    (:data:`SUPPLY_COLUMNS`) and the segment memberships (``uscc, segment_id``) of the firms and suppliers.
+
+    Raises
+    ------
+    ValueError
+        If the scope was made for another graph.
+
+    Example
+    -------
+    >>> firms, supplies, members = weak_link_inputs(g, g.scope("330502", "childrenswear"))  # doctest: +SKIP
+    """
     t = graph.tables
     ent = t["enterprises"]
-    segs = t["segments"]
-    chain_segs = graph.segment_positions(scope.chain)
-    rows: list[dict] = []
-    # 1. gaps
+    usccs, names = ent["uscc"].to_numpy(), ent["name"].to_numpy()
+    pos = graph.enterprises(scope).index.to_numpy()
+    obs = t["observations"]["_ent"].to_numpy()
+    firm_obs = np.bincount(obs, minlength=len(ent))
+    firms = pd.DataFrame({"uscc": usccs[pos], "enterprise": names[pos], "observations": firm_obs[pos]})
+    sup = t["supplies"]
+    s = sup.loc[scope.mask[sup["_dst"].to_numpy()], ["_src", "_dst"]].drop_duplicates()
+    supplies = pd.DataFrame({"supplier": usccs[s["_src"].to_numpy()], "supplier_name": names[s["_src"].to_numpy()],
+                             "customer": usccs[s["_dst"].to_numpy()]})
     ops = t["operates_in"]
-    in_scope_ops = ops[scope.mask[ops["_ent"].to_numpy()]]
-    present = set(in_scope_ops["_seg"].tolist())
+    involved = scope.mask.copy()
+    involved[s["_src"].to_numpy()] = True
+    ops = ops[involved[ops["_ent"].to_numpy()]]
+    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    return firms.astype(FIRM_COLUMNS), supplies.astype(SUPPLY_COLUMNS), members
+
+
+def _articulation_rows(U: nx.Graph, usccs: np.ndarray, names: np.ndarray, seg: pd.DataFrame) -> list[dict]:
+    """One row per articulation point of U (nodes in uscc order): firms cut off from the larger part."""
+    aps = sorted(nx.articulation_points(U))
+    if not aps:
+        return []
+    comp_of = {n: i for i, c in enumerate(nx.connected_components(U)) for n in c}
+    comp_size: dict[int, int] = {}
+    for c in comp_of.values():
+        comp_size[c] = comp_size.get(c, 0) + 1
+    rows = []
+    for a in aps:
+        H = U.subgraph([n for n in U.nodes if comp_of[n] == comp_of[a] and n != a])
+        largest = max((len(c) for c in nx.connected_components(H)), default=0)
+        cut = comp_size[comp_of[a]] - 1 - largest
+        rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(usccs[a]),
+                     "segment": seg["segment"].get(usccs[a]), "uscc": usccs[a], "enterprise": names[a],
+                     "metric": float(cut), "detail": f"移除后有{cut}家企业与主体供应网络断开"})
+    return rows
+
+
+def finish_weak_links(firms: pd.DataFrame, supplies: pd.DataFrame, members: pd.DataFrame, segments: pd.DataFrame,
+                      chain: str, *, dense_factor: float) -> pd.DataFrame:
+    """Gaps, single suppliers, articulation points and problem-dense segments; shared by both engines.
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        :data:`FIRM_COLUMNS`, one row per scope firm, any order.
+    supplies : pandas.DataFrame
+        :data:`SUPPLY_COLUMNS`, any order.
+    members : pandas.DataFrame
+        ``uscc, segment_id`` of the firms and of the suppliers (their primary segment in ``chain`` is used).
+    segments : pandas.DataFrame
+        The segment catalog.
+    chain : str
+    dense_factor : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`.
+
+    Raises
+    ------
+    KeyError
+        If ``segments`` lacks a column of the segment table.
+
+    Example
+    -------
+    >>> finish_weak_links(firms, supplies, members, g.tables["segments"], "childrenswear",
+    ...                   dense_factor=1.5)  # doctest: +SKIP
+    """
+    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
+    usccs, names = firms["uscc"].to_numpy(), firms["enterprise"].to_numpy()
+    segs = ordered_segments(segments)
+    chain_segs = np.flatnonzero((segs["chain_id"] == chain).to_numpy(dtype=bool))
+    fs = firm_segments(members[members["uscc"].isin(usccs)], segments, chain)
+    rows: list[dict] = []
+    # 1. gaps: a segment of the chain in which no scope firm operates
+    present = set(fs["rank"].tolist())
     for s in chain_segs:
         if s not in present:
             sg = segs.iloc[s]
+            key = "（关键环节）" if pd.notna(sg["key_link"]) and bool(sg["key_link"]) else ""
             rows.append({"kind": "gap", "segment_id": sg["id"], "segment": sg["name"], "metric": 0.0,
-                         "detail": f"区域内没有{sg['name']}环节的企业，需补链" + ("（关键环节）" if sg["key_link"] is True
-                                                                    else "")})
-    pos = scope.positions
-    if len(pos):
-        # 2. single supplier per (customer, supplier segment)
-        sup = t["supplies"]
-        cust_in = scope.mask[sup["_dst"].to_numpy()]
-        s = sup.loc[cust_in, ["_src", "_dst"]].drop_duplicates()
-        if len(s):
-            sseg = primary_segment(graph, np.unique(s["_src"].to_numpy()), scope.chain)
-            s = s.merge(sseg[["_seg", "segment_id", "segment"]], left_on="_src", right_index=True, how="inner")
-            counts = s.groupby(["_dst", "_seg"])["_src"].transform("size")
-            single = s[counts.to_numpy() == 1].sort_values(["_seg", "_dst"])
-            names, usccs = ent["name"].to_numpy(), ent["uscc"].to_numpy()
-            for r in single.itertuples():
-                rows.append({"kind": "single_supplier", "segment_id": r.segment_id, "segment": r.segment,
-                             "uscc": usccs[r._2], "enterprise": names[r._2], "related_uscc": usccs[r._1],
-                             "related": names[r._1], "metric": 1.0,
-                             "detail": f"{r.segment}环节仅有一家供应商：{names[r._1]}"})
-        # 3. articulation points of the undirected supply network
-        U = graph.supply_graph(scope).to_undirected()
-        U.remove_nodes_from([n for n in list(U.nodes) if not scope.mask[n]])
-        aps = sorted(nx.articulation_points(U))
-        if aps:
-            comp_of = {n: i for i, c in enumerate(nx.connected_components(U)) for n in c}
-            comp_size: dict[int, int] = {}
-            for c in comp_of.values():
-                comp_size[c] = comp_size.get(c, 0) + 1
-            seg = primary_segment(graph, np.array(aps), scope.chain)
-            for a in aps:
-                H = U.subgraph([n for n in U.nodes if comp_of[n] == comp_of[a] and n != a])
-                largest = max((len(c) for c in nx.connected_components(H)), default=0)
-                cut = comp_size[comp_of[a]] - 1 - largest
-                rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(a),
-                             "segment": seg["segment"].get(a), "uscc": ent["uscc"].iat[a],
-                             "enterprise": ent["name"].iat[a], "metric": float(cut),
-                             "detail": f"移除后有{cut}家企业与主体供应网络断开"})
+                         "detail": f"区域内没有{sg['name']}环节的企业，需补链{key}"})
+    if len(firms):
+        # 2. single supplier per (customer, supplier segment): the supplier's primary segment in the chain
+        s = supplies[supplies["customer"].isin(usccs)].drop_duplicates(["supplier", "customer"])
+        sseg = primary_segments(members[members["uscc"].isin(s["supplier"])], segments, chain)
+        s = s.merge(sseg[["rank", "segment_id", "segment"]], left_on="supplier", right_index=True, how="inner")
+        counts = s.groupby(["customer", "rank"])["supplier"].transform("size")
+        single = s[counts.to_numpy() == 1].sort_values(["rank", "customer"], kind="stable")
+        name_of = pd.Series(names, index=usccs)
+        for r in single.itertuples():
+            rows.append({"kind": "single_supplier", "segment_id": r.segment_id, "segment": r.segment,
+                         "uscc": r.customer, "enterprise": name_of[r.customer], "related_uscc": r.supplier,
+                         "related": r.supplier_name, "metric": 1.0,
+                         "detail": f"{r.segment}环节仅有一家供应商：{r.supplier_name}"})
+        # 3. articulation points of the undirected in-scope supply network
+        inner = supplies[supplies["customer"].isin(usccs) & supplies["supplier"].isin(usccs)]
+        edges = pd.DataFrame({"source": inner["supplier"], "target": inner["customer"], "products": 1})
+        U = supply_digraph(usccs, edges).to_undirected()
+        rows += _articulation_rows(U, usccs, names, primary_segments(fs, segments, chain))
         # 4. problem-dense segments
-        obs = t["observations"]
-        om = obs[scope.mask[obs["_ent"].to_numpy()]]
-        firm_obs = np.bincount(om["_ent"].to_numpy(), minlength=len(ent))
-        so = in_scope_ops[np.isin(in_scope_ops["_seg"].to_numpy(), chain_segs)][["_ent", "_seg"]].drop_duplicates()
-        so = so.assign(n=firm_obs[so["_ent"].to_numpy()])
-        per_seg = so.groupby("_seg").agg(firms=("_ent", "size"), obs=("n", "sum"))
-        avg = firm_obs[pos].sum() / len(pos)
+        firm_obs = pd.Series(firms["observations"].to_numpy(dtype=np.int64), index=usccs)
+        so = fs.assign(n=firm_obs.reindex(fs["uscc"]).to_numpy())
+        per_seg = so.groupby("rank").agg(firms=("uscc", "size"), obs=("n", "sum"))
+        avg = firm_obs.sum() / len(firms)
         per_seg["rate"] = per_seg["obs"] / per_seg["firms"]
         dense = per_seg[(per_seg["rate"] > dense_factor * avg) & (per_seg["obs"] > 0)].sort_values(
-            "rate", ascending=False)
+            "rate", ascending=False, kind="stable")
         for sidx, r in dense.iterrows():
             sg = segs.iloc[int(sidx)]
             rows.append({"kind": "problem_dense", "segment_id": sg["id"], "segment": sg["name"],

@@ -1,12 +1,13 @@
 // Named query benchmark_gaps (与先进水平比对), run by chaingraph.neo4j_graph.Neo4jGraph.benchmark_gaps.
 // Scope: enterprises whose region_code starts with $region_prefix and that operate in a segment
 // PART_OF chain $chain (null: any). Each firm's latest measurement of each metric (by measured_on,
-// undated first) is compared with the metric's advanced levels; a gap is signed so that positive
-// means behind (higher_is_better, missing = true). Python adds best / worst, the gaps of the mean,
-// the shares and the linked problems, as chaingraph/queries/benchmarks.py does.
+// undated first) counts. Cypher counts, chaingraph.queries.benchmarks finishes (finish_benchmark_gaps,
+// finish_benchmark_detail: levels, gaps signed so that positive means behind, shares, linked problems),
+// as for the embedded engine.
 // parameters: region_prefix, chain
 //
-// 1. One row per metric.
+// 1. Per metric: firms measured, mean, median, extremes, firms meeting each advanced level
+//    (higher_is_better missing = true).
 MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })

@@ -1,12 +1,14 @@
 // Named query chain_map (质量认证强链图谱), run by chaingraph.neo4j_graph.Neo4jGraph.chain_map together
-// with the statements of common_problems.cypher (problem hot spots, HAS_PROBLEM edges and the
-// problem statistics on the map). Scope: enterprises whose region_code starts with $region_prefix
-// and that operate in a segment PART_OF chain $chain (null: every enterprise of the region). Python
-// builds the node and edge frames as chaingraph/queries/chain_map.py does.
-// parameters: region_prefix, chain
+// with data_date.cypher and, for a chain, the statements of common_problems.cypher (the problem
+// statistics on the map). Scope: enterprises whose region_code starts with $region_prefix and that
+// operate in a segment PART_OF chain $chain (null: every enterprise of the region).
+// chaingraph.queries.chain_map.finish_chain_map builds the node and edge frames from these rows, as
+// for the embedded engine.
+// parameters: region_prefix, chain, as_of
 //
-// 1. Scope firms: attributes, segments, certificate held, and the regions for which each firm is
-//    designated leader of the chain (Python keeps those that contain the firm, by GB/T 2260 code).
+// 1. Scope firms: attributes; certified (the QMS flag, or a certificate not expired on $as_of, the
+//    data date); whether the firm leads the chain ($chain null: any chain) for a region that contains
+//    it (LOCATED_IN, then WITHIN up to the designation's region); its segments in the chain.
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
@@ -17,23 +19,25 @@ RETURN e.uscc AS uscc,
        e.revenue AS revenue,
        e.employees AS employees,
        e.qms_certified AS qms_certified,
-       EXISTS { (e)-[:CERTIFIED]->(:CertificationBody) } AS has_certificate,
-       [(e)-[l:LEADS]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | l.region_code] AS designated_regions,
-       [(e)-[:OPERATES_IN]->(s:Segment) | s.id] AS segment_ids;
+       coalesce(e.qms_certified, false)
+         OR EXISTS { (e)-[cert:CERTIFIED]->(:CertificationBody) WHERE cert.expires IS NULL OR cert.expires >= $as_of }
+         AS certified,
+       EXISTS {
+         (e)-[l:LEADS]->(lc:Chain)
+         WHERE ($chain IS NULL OR lc.id = $chain)
+           AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
+       } AS is_leader,
+       [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | s.id]
+         AS segment_ids;
 //
-// 2. Supply edges with both ends in scope, one row per (supplier, customer): the number of supply
-//    relationships (products), the distinct products and the summed value.
+// 2. Supply relationships with both ends in scope, one row each (Python collapses them per pair).
 MATCH (a:Enterprise)-[r:SUPPLIES]->(b:Enterprise)
 WHERE a.region_code STARTS WITH $region_prefix
   AND b.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR EXISTS { (a)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
           AND EXISTS { (b)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN a.uscc AS source,
-       b.uscc AS target,
-       count(r) AS products,
-       collect(DISTINCT r.product) AS product_list,
-       sum(r.value) AS value;
+RETURN a.uscc AS source, b.uscc AS target, r.product AS product, r.value AS value;
 //
 // 3. FEEDS edges between segments of the chain (null: of every chain).
 MATCH (a:Segment)-[:FEEDS]->(b:Segment)
@@ -41,13 +45,8 @@ WHERE $chain IS NULL
    OR EXISTS { (a)-[:PART_OF]->(:Chain {id: $chain}) } AND EXISTS { (b)-[:PART_OF]->(:Chain {id: $chain}) }
 RETURN a.id AS source, b.id AS target;
 //
-// 4. The data date of the whole database: the latest observation, measurement, assistance or
-//    certificate date (Python takes the latest non-null of the four).
-OPTIONAL MATCH (:Enterprise)-[o:HAS_PROBLEM]->(:Problem)
-WITH max(o.observed_on) AS observed_on
-OPTIONAL MATCH (:Enterprise)-[m:MEASURED]->(:Benchmark)
-WITH observed_on, max(m.measured_on) AS measured_on
-OPTIONAL MATCH (:CertificationBody)-[a:ASSISTS]->(:Enterprise)
-WITH observed_on, measured_on, max(a.started) AS started
-OPTIONAL MATCH (:Enterprise)-[c:CERTIFIED]->(:CertificationBody)
-RETURN observed_on, measured_on, started, max(c.issued) AS issued
+// 4. One row per (scope firm, problem): the highest severity observed (every status).
+MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE e.region_code STARTS WITH $region_prefix
+  AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+RETURN e.uscc AS uscc, p.id AS problem_id, max(o.severity) AS severity

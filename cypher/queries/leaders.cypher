@@ -1,22 +1,35 @@
-// Named query leaders (链主企业), run by chaingraph.neo4j_graph.Neo4jGraph.leaders.
+// Named query leaders (链主企业), run by chaingraph.neo4j_graph.Neo4jGraph.leaders and .leader_reach.
 // Scope: enterprises whose region_code starts with $region_prefix and that operate in a segment
-// PART_OF chain $chain (null: any). PageRank, reach within `hops` supply steps, percentile scores
-// and the shortlist are computed in Python (networkx) on the in-scope supply graph, as
-// chaingraph/queries/leaders.py does: plain Cypher has no PageRank without GDS.
+// PART_OF chain $chain (null: every enterprise of the region). PageRank, reach within `hops` supply
+// steps, the shortlist and the scores are computed on these rows by chaingraph.queries.leaders
+// (finish_leaders, finish_leader_reach: networkx), as for the embedded engine: plain Cypher has no
+// PageRank without GDS.
 // parameters: region_prefix, chain
 //
-// 1. Scope firms with their segments and their designations as leader of the chain (any region).
+// 1. Scope firms: size, segments in the chain, and whether the firm leads the chain ($chain null: any
+//    chain) for a region that contains it (LOCATED_IN, then WITHIN up to the designation's region).
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 RETURN e.uscc AS uscc,
        e.name AS enterprise,
        e.size AS size,
-       [(e)-[:OPERATES_IN]->(s:Segment) | s.id] AS segment_ids,
-       [(e)-[l:LEADS]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | l.region_code] AS designated_regions,
-       [(e)-[l:LEADS]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | l.since] AS since;
+       [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | s.id]
+         AS segment_ids,
+       EXISTS {
+         (e)-[l:LEADS]->(lc:Chain)
+         WHERE ($chain IS NULL OR lc.id = $chain)
+           AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
+       } AS designated;
 //
-// 2. Supply edges with both ends in scope, parallel edges (products) collapsed and counted.
+// 2. The scope firms' designations as leader of the chain, for any region.
+MATCH (e:Enterprise)-[l:LEADS]->(c:Chain)
+WHERE e.region_code STARTS WITH $region_prefix
+  AND ($chain IS NULL
+       OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+RETURN e.uscc AS uscc, l.region_code AS region_code, l.since AS since;
+//
+// 3. Supply edges with both ends in scope, parallel edges (products) collapsed and counted.
 MATCH (a:Enterprise)-[r:SUPPLIES]->(b:Enterprise)
 WHERE a.region_code STARTS WITH $region_prefix
   AND b.region_code STARTS WITH $region_prefix

@@ -1,22 +1,22 @@
 // Named query weak_links (薄弱环节), run by chaingraph.neo4j_graph.Neo4jGraph.weak_links.
 // Scope: enterprises whose region_code starts with $region_prefix and that operate in a segment
-// PART_OF chain $chain (required). Python finds the gaps, the single-supplier dependencies
-// (by the supplier's primary segment), the articulation points of the undirected in-scope supply
-// network (networkx) and the problem-dense segments, as chaingraph/queries/weak_links.py does.
+// PART_OF chain $chain (required). chaingraph.queries.weak_links.finish_weak_links finds, from these
+// rows, the gaps, the single-supplier dependencies (by the supplier's primary segment), the
+// articulation points of the undirected in-scope supply network (networkx) and the problem-dense
+// segments, as for the embedded engine.
 // parameters: region_prefix, chain
 //
-// 1. Scope firms: their segments and their observation count (all problems).
+// 1. Scope firms: their segments in the chain and their observation count (all problems).
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
 RETURN e.uscc AS uscc,
        e.name AS enterprise,
-       [(e)-[:OPERATES_IN]->(s:Segment) | s.id] AS segment_ids,
+       [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(:Chain {id: $chain}) | s.id] AS segment_ids,
        COUNT { (e)-[:HAS_PROBLEM]->(:Problem) } AS observations;
 //
-// 2. Distinct (supplier, customer) pairs with the customer in scope (the supplier anywhere), the
-//    supplier's segments and whether the supplier is in scope too (then the pair is an edge of the
-//    in-scope network).
+// 2. Distinct (supplier, customer) pairs with the customer in scope (the supplier anywhere) and the
+//    supplier's segments in the chain (a pair whose supplier is in scope too is an in-scope edge).
 MATCH (a:Enterprise)-[:SUPPLIES]->(e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
@@ -24,6 +24,4 @@ WITH DISTINCT a, e
 RETURN a.uscc AS supplier,
        a.name AS supplier_name,
        e.uscc AS customer,
-       [(a)-[:OPERATES_IN]->(s:Segment) | s.id] AS supplier_segment_ids,
-       a.region_code STARTS WITH $region_prefix
-         AND EXISTS { (a)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) } AS supplier_in_scope
+       [(a)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(:Chain {id: $chain}) | s.id] AS supplier_segment_ids
