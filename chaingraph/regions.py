@@ -227,6 +227,37 @@ class RegionTable:
             out = s.str.startswith(scope_code[: 2 if level == "province" else 4])
         return out.to_numpy(dtype=bool, na_value=False)
 
+    def covers_pairs(self, scope_codes: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Element-wise :meth:`covers`: whether ``codes[i]`` lies within ``scope_codes[i]``.
+
+        Vectorised over the pairs (a Python step only per *distinct* scope code, to find its level).
+
+        Parameters
+        ----------
+        scope_codes, codes : numpy.ndarray
+            Six-digit codes as text, same length.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+
+        Raises
+        ------
+        ScopeError
+            If a scope code is not in the table.
+
+        Example
+        -------
+        >>> load_regions().covers_pairs(np.array(["330000", "330502"]), np.array(["330502", "330503"])).tolist()
+        [True, False]
+        """
+        scope_codes = np.asarray(scope_codes).astype(str)
+        if len(scope_codes) == 0:
+            return np.zeros(0, dtype=bool)
+        uniq, inv = np.unique(scope_codes, return_inverse=True)
+        div = np.array([{"province": 10_000, "city": 100, "county": 1}[self.level(c)] for c in uniq])[inv]
+        return (np.asarray(codes).astype(np.int64) // div) == (scope_codes.astype(np.int64) // div)
+
     # ------------------------------------------------------------------ one code
     def _row(self, code: str) -> dict:
         try:

@@ -332,12 +332,9 @@ class _TableRun:
         rows = np.flatnonzero(ok)
         if not len(rows):
             return
-        firm = ents["region_code"].to_numpy()[pos[rows]].astype(np.int64)
+        firm = ents["region_code"].to_numpy()[pos[rows]]
         lead = typed["region_code"].to_numpy()[rows]
-        regions = load_regions()
-        uniq, inv = np.unique(lead.astype(str), return_inverse=True)
-        div = np.array([10 ** {"province": 4, "city": 2, "county": 0}[regions.level(c)] for c in uniq])[inv]
-        bad = rows[(firm // div) != (lead.astype(np.int64) // div)]
+        bad = rows[~load_regions().covers_pairs(lead, firm)]
         self.rows.add(bad, "region_code", _as_text(typed["region_code"].iloc[bad]).to_numpy(),
                       "leader_region_mismatch",
                       ("enterprise is located in " + pd.Series(ents["region_code"].to_numpy()[pos[bad]]).astype(str)

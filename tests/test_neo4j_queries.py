@@ -369,7 +369,8 @@ class FakeNeo4j:
 
     def leader_designations(self, p):
         rows = [{"uscc": u, "region_code": r["region_code"], "since": r["since"]}
-                for u in self.scope(p) for r in self.leads_chain(u, p["chain"])]
+                for u in self.scope(p) for r in self.leads_chain(u, p["chain"])
+                if r["region_code"] in {self.ents[u]["region_code"], *load_regions().ancestors(self.ents[u]["region_code"])}]
         return self.table(["uscc", "region_code", "since"], self.shuffled(rows))
 
     def _scope_supplies(self, p) -> list[dict[str, Any]]:
@@ -621,7 +622,7 @@ def test_scope_is_a_region_prefix_and_a_chain_by_part_of_in_every_scoped_stateme
 def test_a_leader_leads_where_its_designation_contains_it_in_every_statement():
     """LOCATED_IN then WITHIN up to the designation's region, as _common.leader_positions (by code prefix)."""
     walk = "(e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code})"
-    for name, i in (("common_problems", 2), ("leaders", 0), ("chain_map", 0)):
+    for name, i in (("common_problems", 2), ("leaders", 0), ("leaders", 1), ("chain_map", 0)):
         assert walk in statements(name)[i], name
     for code in ("330502", "330500", "131125"):  # GB/T 2260 depth: a county is at most two WITHIN below
         assert len(load_regions().ancestors(code)) <= 2
@@ -738,6 +739,7 @@ LEADER_DESIGNATIONS = """MATCH (e:Enterprise)-[l:LEADS]->(c:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+  AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
 RETURN e.uscc AS uscc, l.region_code AS region_code, l.since AS since"""
 
 WEAK_SUPPLIES = """MATCH (a:Enterprise)-[:SUPPLIES]->(e:Enterprise)

@@ -19,30 +19,6 @@ def zh(enum: str, values: pd.Series) -> pd.Series:
     return values.map(ENUM_ZH[enum]).astype("str")
 
 
-def primary_segment(graph: ChainGraph, positions: np.ndarray, chain: str | None) -> pd.DataFrame:
-    """For each enterprise position, its first segment (in flow order) within ``chain``.
-
-    Returns a frame indexed by enterprise position with ``_seg`` (segment row),
-    ``segment_id``, ``segment``, ``stage``, ``segment_order``, ``key_link``.
-    """
-    ops = graph.tables["operates_in"]
-    segs = graph.tables["segments"]
-    allowed = graph.segment_positions(chain) if chain else np.arange(len(segs))
-    m = np.isin(ops["_ent"].to_numpy(), positions) & np.isin(ops["_seg"].to_numpy(), allowed)
-    sub = ops.loc[m, ["_ent", "_seg"]]
-    # segments are sorted by (chain, order), so the smallest row is the most upstream
-    first = sub.groupby("_ent")["_seg"].min()
-    s = segs.iloc[first.to_numpy()]
-    return pd.DataFrame({
-        "_seg": first.to_numpy(),
-        "segment_id": s["id"].to_numpy(),
-        "segment": s["name"].to_numpy(),
-        "stage": s["stage"].to_numpy(),
-        "segment_order": s["order"].to_numpy(),
-        "key_link": s["key_link"].fillna(False).to_numpy(dtype=bool),
-    }, index=first.index)
-
-
 def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
     """Firms designated as leaders of ``chain`` (or of any chain) for a region that contains them.
 
@@ -57,11 +33,7 @@ def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
     if lead.empty:
         return np.zeros(0, dtype=np.int64)
     firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
-    inside = np.zeros(len(lead), dtype=bool)
-    regions = load_regions()
-    for code in pd.unique(lead["region_code"]):
-        m = (lead["region_code"] == code).to_numpy()
-        inside[m] = regions.covers(str(code), pd.Series(firm_region[m]))
+    inside = load_regions().covers_pairs(lead["region_code"].to_numpy(), firm_region)
     return np.unique(lead["_ent"].to_numpy()[inside])
 
 

@@ -174,6 +174,11 @@ def designations(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
     if scope.chain is not None:
         lead = lead[lead["chain_id"] == scope.chain]
     lead = lead[scope.mask[lead["_ent"].to_numpy()]]
+    from ..regions import load_regions
+
+    # only designations for a region that contains the firm make it a leader (and are shown)
+    firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
+    lead = lead[load_regions().covers_pairs(lead["region_code"].to_numpy(), firm_region)]
     return lead[list(DESIGNATION_COLUMNS)].astype(DESIGNATION_COLUMNS).reset_index(drop=True)
 
 

@@ -286,6 +286,7 @@ def finish_problems(counts: ProblemCounts, problems: pd.DataFrame, segments: pd.
     ...                 min_firms=3, min_share=0.1)  # doctest: +SKIP
     """
     per = counts.per_problem.copy()
+    per.index.name = None  # a name clashing with the problem_id column would make sorting ambiguous
     n_scope = counts.scope_size
     if n_scope == 0 or per.empty:
         return empty(COLUMNS)

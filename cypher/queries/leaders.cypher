@@ -22,11 +22,12 @@ RETURN e.uscc AS uscc,
            AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
        } AS designated;
 //
-// 2. The scope firms' designations as leader of the chain, for any region.
+// 2. The scope firms' designations as leader of the chain, for a region that contains the firm.
 MATCH (e:Enterprise)-[l:LEADS]->(c:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+  AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
 RETURN e.uscc AS uscc, l.region_code AS region_code, l.since AS since;
 //
 // 3. Supply edges with both ends in scope, parallel edges (products) collapsed and counted.
