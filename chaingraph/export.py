@@ -72,9 +72,11 @@ def format_for(path: str | Path) -> str:
 
 
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Neutralised cells *and* headers (rejected rows keep the analyst's own headers)."""
     out = df.copy()
     for c in out.columns:
         out[c] = neutralise(out[c])
+    out.columns = neutralise(pd.Series([str(c) for c in out.columns], dtype=object)).tolist()
     return out
 
 
@@ -179,8 +181,12 @@ def _save(p: Path, writer) -> Path:
         if p.parent and not p.parent.exists():
             p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp")
-        writer(tmp)
-        os.replace(tmp, p)
+        try:
+            writer(tmp)
+            os.replace(tmp, p)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
     except OSError as exc:
         raise OutputError(f"{p}: cannot write ({exc.strerror or exc})") from exc
     return p
@@ -216,7 +222,8 @@ def write_frame(df: pd.DataFrame, path: str | Path, *, sheet: str = "Sheet1", me
     if fmt == "xlsx":
         return write_xlsx({sheet: df}, p)
     if fmt == "csv":
-        return _save(p, lambda t: _safe(df).to_csv(t, index=False, encoding="utf-8-sig"))
+        # CRLF rows: the csv writer then quotes any cell holding a bare CR, so no cell can start a new row
+        return _save(p, lambda t: _safe(df).to_csv(t, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
     if fmt == "json":
         rows = [{str(k): _jsonable(v) for k, v in rec.items()} for rec in df.to_dict(orient="records")]
         doc = {"meta": {k: _jsonable(v) for k, v in meta.items()}, "rows": rows} if meta else rows

@@ -49,6 +49,7 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 DATA_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | PARQUET_SUFFIXES
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 _CHUNK = 1 << 24
+csv.field_size_limit(2**31 - 1)  # a cell may be long (descriptions, pasted text); never fail on size
 
 
 @dataclass
@@ -256,6 +257,20 @@ def detect_encoding(path: Path) -> str:
     raise DatasetError("not UTF-8 (with or without BOM) nor GB18030", file=str(path))
 
 
+def _check_encoding(path: Path, encoding: object, report_name: str) -> None:
+    """A descriptor's encoding must be a known codec that decodes the whole file."""
+    try:
+        dec = codecs.getincrementaldecoder(str(encoding) if isinstance(encoding, str) else "")("strict")
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except (LookupError, UnicodeError, TypeError, ValueError) as exc:
+        err = DatasetError(f"does not decode as {encoding!r} ({type(exc).__name__})", file=report_name)
+        err.code = "encoding_invalid"  # type: ignore[attr-defined]
+        raise err from exc
+
+
 def _count_lines(path: Path) -> int:
     n, last = 0, b""
     with open(path, "rb") as fh:
@@ -352,12 +367,10 @@ def read_csv(path: Path, table: str, *, report_name: str, encoding: str | None =
             err = DatasetError("not UTF-8 (with or without BOM) nor GB18030", file=report_name)
             err.code = "encoding_invalid"  # type: ignore[attr-defined]
             raise err from exc
+    else:
+        _check_encoding(path, encoding, report_name)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with open(path, encoding=encoding, newline="") as fh:
-        first = fh.readline()
-        while first and not first.strip().strip(delimiter).strip():
-            first = fh.readline()
-    header = next(csv.reader([first], delimiter=delimiter), []) if first.strip() else []
+    header, header_line = _first_record(path, encoding, delimiter, report_name)
     if not header:
         err = DatasetError("file has no header row", file=report_name)
         err.code = "empty_file"  # type: ignore[attr-defined]
@@ -365,11 +378,12 @@ def read_csv(path: Path, table: str, *, report_name: str, encoding: str | None =
     names = _unique_names([h.strip() for h in header])
     frame = None
     headers = [h.strip() for h in header]
-    if (path.stat().st_size > STREAM_BYTES and first == _first_physical_line(path, encoding)
+    simple_header = header_line == 1  # the header is the first physical line: the fast readers apply
+    if (path.stat().st_size > STREAM_BYTES and simple_header
             and _streamable(path, encoding, names, delimiter)):
         return RawPart(table, report_name, None, encoding, None, np.zeros(0, dtype=np.int64), headers, path=path,
                        names=names, delimiter=delimiter)
-    if first == _first_physical_line(path, encoding):
+    if simple_header:
         frame = _read_csv_fast(path, encoding, names, delimiter)
     if frame is not None and _count_lines(path) == len(frame) + 1:
         rows = np.arange(2, len(frame) + 2, dtype=np.int64)
@@ -393,9 +407,19 @@ def read_csv(path: Path, table: str, *, report_name: str, encoding: str | None =
                    [h.strip() for h in hdr], malformed=malformed)
 
 
-def _first_physical_line(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, newline="") as fh:
-        return fh.readline()
+def _first_record(path: Path, encoding: str, delimiter: str, report_name: str) -> tuple[list[str], int]:
+    """The first non-blank record (the header) and the physical line it ends on."""
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            for rec in reader:
+                if rec and any(c.strip() for c in rec):
+                    return rec, reader.line_num
+    except csv.Error as exc:
+        err = DatasetError(f"not a readable CSV file ({exc})", file=report_name)
+        err.code = "file_unreadable"  # type: ignore[attr-defined]
+        raise err from exc
+    return [], 0
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -456,56 +480,68 @@ def read_xlsx(path: Path, *, report_name: str, only: dict[str, str] | None = Non
     parts: list[RawPart] = []
     issues: list[dict] = []
     try:
-        sheets = wb.sheetnames
-        for sheet in sheets:
-            if only is not None:
-                if sheet not in only:
-                    continue
-                table = only[sheet]
-            else:
-                t = table_for_name(sheet)
-                if t is None and len(sheets) == 1 and fallback_table:
-                    table = fallback_table
-                elif t is None:
-                    issues.append(_issue("unknown_table", report_name,
-                                         f"sheet '{sheet}' matches no table; not read", sheet=sheet))
-                    continue
-                else:
-                    table = t.name
-            ws = wb[sheet]
-            header: list[str] | None = None
-            recs: list[tuple] = []
-            numbers: list[int] = []
-            for row_no, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                if not any(c is not None for c in cells):
-                    continue
-                if header is None:
-                    header = ["" if c is None else str(c).strip() for c in cells]
-                    continue
-                recs.append(tuple(cells))
-                numbers.append(row_no)
-            if header is None:
-                issues.append(_issue("empty_file", report_name, "sheet is empty or has no header row",
-                                     sheet=sheet, table=table))
-                continue
-            while header and header[-1] == "":
-                header.pop()
-            width = len(header)
-            malformed: dict[int, str] = {}
-            fixed = []
-            for rec, no in zip(recs, numbers, strict=True):
-                extra = [c for c in rec[width:] if c is not None]
-                if extra:
-                    malformed[no] = f"{width + len(extra)} cells where the header has {width}"
-                fixed.append(list(rec[:width]) + [None] * (width - len(rec[:width])))
-            names = _unique_names(header)
-            frame = pd.DataFrame(fixed, columns=names, dtype=object) if fixed else pd.DataFrame(
-                {n: pd.Series([], dtype=object) for n in names})
-            parts.append(RawPart(table, report_name, sheet, None, frame, np.asarray(numbers, dtype=np.int64),
-                                 header, malformed=malformed))
+        parts, issues = _read_sheets(wb, report_name, only, fallback_table)
+    except Exception as exc:  # read-only mode parses sheet XML lazily: damage surfaces while iterating
+        err = DatasetError(f"damaged .xlsx workbook ({type(exc).__name__})", file=report_name)
+        err.code = "file_unreadable"  # type: ignore[attr-defined]
+        raise err from exc
     finally:
         wb.close()
+    return parts, issues
+
+
+def _read_sheets(wb, report_name: str, only: dict[str, str] | None,
+                 fallback_table: str | None) -> tuple[list[RawPart], list[dict]]:
+    parts: list[RawPart] = []
+    issues: list[dict] = []
+    sheets = wb.sheetnames
+    for sheet in sheets:
+        if only is not None:
+            if sheet not in only:
+                continue
+            table = only[sheet]
+        else:
+            t = table_for_name(sheet)
+            if t is None and len(sheets) == 1 and fallback_table:
+                table = fallback_table
+            elif t is None:
+                issues.append(_issue("unknown_table", report_name,
+                                     f"sheet '{sheet}' matches no table; not read", sheet=sheet))
+                continue
+            else:
+                table = t.name
+        ws = wb[sheet]
+        header: list[str] | None = None
+        recs: list[tuple] = []
+        numbers: list[int] = []
+        for row_no, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            if not any(c is not None for c in cells):
+                continue
+            if header is None:
+                header = ["" if c is None else str(c).strip() for c in cells]
+                continue
+            recs.append(tuple(cells))
+            numbers.append(row_no)
+        if header is None:
+            issues.append(_issue("empty_file", report_name, "sheet is empty or has no header row",
+                                 sheet=sheet, table=table))
+            continue
+        while header and header[-1] == "":
+            header.pop()
+        width = len(header)
+        malformed: dict[int, str] = {}
+        fixed = []
+        for rec, no in zip(recs, numbers, strict=True):
+            extra = [c for c in rec[width:] if c is not None]
+            if extra:
+                malformed[no] = f"{width + len(extra)} cells where the header has {width}"
+            fixed.append(list(rec[:width]) + [None] * (width - len(rec[:width])))
+        names = _unique_names(header)
+        frame = pd.DataFrame(fixed, columns=names, dtype=object) if fixed else pd.DataFrame(
+            {n: pd.Series([], dtype=object) for n in names})
+        parts.append(RawPart(table, report_name, sheet, None, frame, np.asarray(numbers, dtype=np.int64),
+                             header, malformed=malformed))
     return parts, issues
 
 
@@ -530,6 +566,12 @@ def read_parquet(path: Path, table: str, *, report_name: str) -> RawPart:
         err = DatasetError(f"not a readable Parquet file ({exc})", file=report_name)
         err.code = "file_unreadable"  # type: ignore[attr-defined]
         raise err from exc
+    odd = [f.name for f in tbl.schema if pa.types.is_nested(f.type) or pa.types.is_binary(f.type)
+           or pa.types.is_large_binary(f.type) or pa.types.is_fixed_size_binary(f.type)]
+    if odd:
+        err = DatasetError(f"columns {', '.join(odd)} hold lists, structs or bytes, not cell values", file=report_name)
+        err.code = "file_unreadable"  # type: ignore[attr-defined]
+        raise err
     cols = {}
     for name in tbl.column_names:
         col = tbl.column(name)
@@ -628,8 +670,8 @@ def read_dataset(path: str | Path) -> Dataset:
 def _read_descriptor(descriptor: Path, root: Path, add) -> str | None:
     try:
         meta = json.loads(descriptor.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"invalid descriptor: {exc}", file=str(descriptor)) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DatasetError(f"invalid descriptor: {type(exc).__name__}", file=str(descriptor)) from exc
     resources = meta.get("resources") if isinstance(meta, dict) else None
     if not isinstance(resources, list) or not resources:
         raise DatasetError("descriptor has no 'resources' list", file=str(descriptor))
@@ -640,10 +682,15 @@ def _read_descriptor(descriptor: Path, root: Path, add) -> str | None:
         if table is None:
             raise DatasetError(f"resource {i}: '{res['name']}' is not a table of the model", file=str(descriptor))
         rel = Path(str(res["path"]))
-        f = (root / rel).resolve()
-        if rel.is_absolute() or ".." in rel.parts or not f.is_relative_to(root.resolve()):
+        try:
+            f = (root / rel).resolve()
+            inside = not rel.is_absolute() and ".." not in rel.parts and f.is_relative_to(root.resolve())
+            exists = f.exists()
+        except (OSError, ValueError) as exc:
+            raise DatasetError(f"resource {i}: unusable path ({type(exc).__name__})", file=str(descriptor)) from exc
+        if not inside:
             raise DatasetError(f"resource {i}: path must stay inside the dataset folder", file=str(descriptor))
-        if not f.exists():
+        if not exists:
             add([], [_issue("missing_table", rel.as_posix(), "file listed in datapackage.json not found",
                             table=table.name)])
             continue
@@ -657,8 +704,13 @@ def _read_descriptor(descriptor: Path, root: Path, add) -> str | None:
         if f.suffix.lower() in XLSX_SUFFIXES and sheet_map is None:
             import openpyxl
 
-            wb = openpyxl.load_workbook(f, read_only=True)
-            sheet_map = {wb.sheetnames[0]: table.name}
-            wb.close()
+            try:
+                wb = openpyxl.load_workbook(f, read_only=True)
+                sheet_map = {wb.sheetnames[0]: table.name}
+                wb.close()
+            except Exception as exc:  # openpyxl raises many kinds on damaged files
+                add([], [_issue("file_unreadable", rel.as_posix(), f"not a readable .xlsx workbook "
+                                f"({type(exc).__name__})", table=table.name)])
+                continue
         add(*_read_file(f, root, table, encoding=res.get("encoding"), sheet_map=sheet_map, columns=columns))
     return meta.get("name")

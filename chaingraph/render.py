@@ -43,6 +43,7 @@ import html
 import importlib.util
 import json
 import math
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -837,7 +838,13 @@ def write_map_html(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for target, text in pages:
-            target.write_text(text, encoding="utf-8", newline="\n")
+            tmp = target.with_name(f".{target.name}.tmp")  # never leave a half-written page over a good one
+            try:
+                tmp.write_text(text, encoding="utf-8", newline="\n")
+                os.replace(tmp, target)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
             written.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write chain map {exc.filename or path}: {exc.strerror or exc}") from exc

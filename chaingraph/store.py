@@ -199,6 +199,9 @@ def load(path: str | Path, *, verify: bool = True) -> ChainGraph:
     import pyarrow.parquet as pq
 
     p = Path(path)
+    old = p.with_name(f".{p.name}.old")
+    if not p.exists() and (old / MANIFEST).exists():
+        p = old  # a save was killed between its two renames: the previous store is intact here
     manifest = read_manifest(p)
     tables: dict[str, pd.DataFrame] = {}
     aggregates: dict[str, pd.DataFrame] = {}

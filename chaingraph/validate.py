@@ -126,7 +126,7 @@ def _on_uniques(col: pd.Series, check) -> pd.DataFrame:
     """Run a column check on the distinct values only and spread the result back (ids repeat a lot:
     an observations table names each firm ten times)."""
     codes_, uniques = pd.factorize(col, use_na_sentinel=True)
-    if len(uniques) > 0.7 * len(col):
+    if len(uniques) == 0 or len(uniques) > 0.7 * len(col):
         return check(col).set_axis(col.index)
     res = check(pd.Series(uniques, dtype=object))
     out = res.iloc[np.where(codes_ >= 0, codes_, 0)].reset_index(drop=True)
