@@ -466,7 +466,7 @@ _DEMO_STEPS.append(_demo_problems)
 @click.option("--color-by", type=click.Choice(["size", "certification"]), default="size", show_default=True)
 @click.option("--size-by", type=click.Choice(["revenue", "degree"]), default="revenue", show_default=True)
 @click.option("--hide-problems", is_flag=True, help="Start with problem hot spots hidden (a switch shows them).")
-@click.option("--max-nodes", default=1500, show_default=True, type=click.IntRange(min=10),
+@click.option("--max-nodes", default=2500, show_default=True, type=click.IntRange(min=10),
               help="Above this many firms: a segment summary page plus one page per segment.")
 def map_cmd(source, region, chain, dimension, enterprise, hops, output, color_by, size_by, hide_problems,
             max_nodes) -> None:

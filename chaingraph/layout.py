@@ -17,7 +17,7 @@ The map is drawn with physics off, so every node gets its place here, up front:
   left, the segment columns running through all bands;
 * the chain node (``chain:``) above the headers, centred.
 
-Above a stated size (``max_nodes`` enterprise nodes, 1,500 by default) a map of
+Above a stated size (``max_nodes`` enterprise nodes, 2,500 by default) a map of
 every firm is no longer readable nor quick to draw. :func:`summarise_segments`
 then reduces it to a segment-level summary (segments sized by firm count, the
 leaders, problem hot spots with counts, FEEDS edges and supply edges aggregated
@@ -75,7 +75,7 @@ EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "type", "product", "value",
 REQUIRED_NODE_COLUMNS: tuple[str, ...] = ("node_id", "kind", "label")
 REQUIRED_EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "type")
 
-DEFAULT_MAX_NODES = 1500
+DEFAULT_MAX_NODES = 2500
 """Enterprise nodes above which a map is summarised by segment."""
 
 SIZE_RANK: dict[str, int] = {"large": 3, "medium": 2, "small": 1, "micro": 0}

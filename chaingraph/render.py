@@ -24,7 +24,7 @@ internet, so every page is ONE file that makes no request outside itself:
 * positions come from :func:`chaingraph.layout.layout_chain`; physics is off, so a
   2,000-firm page draws in about a second.
 
-Above ``max_nodes`` enterprise nodes (default 1,500) :func:`write_map_html` writes
+Above ``max_nodes`` enterprise nodes (default 2,500) :func:`write_map_html` writes
 a segment-level summary to ``path`` and one enterprise-level map per segment
 beside it, ``<stem>-NN-<segment>.html`` (``NN`` = the segment's column, 01 =
 most upstream); the summary lists them and a double click on a segment opens its

@@ -205,9 +205,9 @@ def test_summary_kicks_in_above_max_nodes_only():
 
 def test_summary_of_2000_firms_and_split_per_segment():
     cm = make_chain_map(2000, 5, 8)
-    s = summarise_segments(cm)  # default max_nodes = 1500
+    s = summarise_segments(cm, max_nodes=1500)
     assert s.meta.get("summary") and len(s.nodes) < 30
-    parts = split_by_segment(cm)
+    parts = split_by_segment(cm, max_nodes=1500)
     assert list(parts) == [f"seg:{x}" for x in ("fiber", "fabric", "dyeing", "sewing", "brand")]
     ent = cm.nodes[cm.nodes["kind"] == "enterprise"]
     for key, part in parts.items():

@@ -178,7 +178,7 @@ def test_unwritable_path_raises_output_error(tmp_path):
 def test_large_map_writes_summary_and_one_page_per_segment(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     cm = make_chain_map(2000, 5, 8)
-    files = write_map_html(cm, tmp_path / "吴兴 童装.html")
+    files = write_map_html(cm, tmp_path / "吴兴 童装.html", max_nodes=1500)
     names = [f.name for f in files]
     assert names[0] == "吴兴 童装.html"
     assert names[1:] == [f"吴兴_童装-0{i}-{s}.html" for i, s in

@@ -9,6 +9,17 @@ from ..graph import ChainGraph, Scope
 from ..model import ENUM_ZH
 
 
+def take(values: pd.Series | np.ndarray, positions: np.ndarray | pd.Series) -> np.ndarray:
+    """``values`` at ``positions`` as a numpy array, taking before converting (a million-row text column
+    converted to Python objects to pick a few hundred costs a tenth of a second). A scalar position
+    gives the scalar value."""
+    if isinstance(values, np.ndarray):
+        return values[positions]
+    if np.ndim(positions) == 0:
+        return values.iat[int(positions)]
+    return values.take(np.asarray(positions, dtype=np.int64)).to_numpy()
+
+
 def resolve_scope(graph: ChainGraph, region: str | None, chain: str | None, segment: str | None = None) -> Scope:
     """Scope from user-facing region / chain / segment arguments (codes, ids or names)."""
     return graph.scope(region=region, chain=chain, segment=segment)
@@ -32,7 +43,7 @@ def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
         lead = lead[lead["chain_id"] == chain]
     if lead.empty:
         return np.zeros(0, dtype=np.int64)
-    firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]
+    firm_region = graph.tables["enterprises"]["_region"].to_numpy()[lead["_ent"].to_numpy()]
     inside = load_regions().covers_pairs(lead["region_code"].to_numpy(), firm_region)
     return np.unique(lead["_ent"].to_numpy()[inside])
 

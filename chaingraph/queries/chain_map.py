@@ -25,7 +25,7 @@ from ..errors import ScopeError
 from ..graph import ChainGraph
 from ..layout import ChainMap
 from ..model import ENUM_ZH
-from ._common import certified_mask, empty, leader_positions
+from ._common import certified_mask, empty, leader_positions, take
 from ._frames import firm_segments, ordered_segments
 from .problems import COLUMNS as PROBLEM_COLUMNS
 from .problems import MIN_FIRMS, MIN_SHARE
@@ -270,7 +270,7 @@ def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
     supplies among them, FEEDS, (firm, problem) pairs."""
     t = graph.tables
     ent = t["enterprises"]
-    usccs = ent["uscc"].to_numpy()
+    usccs = ent["uscc"]
     e = ent.iloc[positions]
     firms = pd.DataFrame({
         "uscc": e["uscc"].to_numpy(), "name": e["name"].to_numpy(), "region_code": e["region_code"].to_numpy(),
@@ -281,7 +281,7 @@ def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
     inside[positions] = True
     ops = t["operates_in"]
     ops = ops[inside[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
     sup = t["supplies"]
     sup = sup[inside[sup["_src"].to_numpy()] & inside[sup["_dst"].to_numpy()]]
     supplies = pd.DataFrame({"source": sup["supplier_uscc"].to_numpy(), "target": sup["customer_uscc"].to_numpy(),
@@ -292,7 +292,7 @@ def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
     if show_problems:
         pr = graph.aggregates["pairs"]
         pr = pr[inside[pr["_ent"].to_numpy()]]
-        pairs = pd.DataFrame({"uscc": usccs[pr["_ent"].to_numpy()],
+        pairs = pd.DataFrame({"uscc": take(usccs, pr["_ent"].to_numpy()),
                               "problem_id": t["problems"]["id"].to_numpy()[pr["_prob"].to_numpy()],
                               "severity": pr["severity"].to_numpy()})
     return (firms, members, supplies.astype(SUPPLY_COLUMNS), feeds.astype(FEED_COLUMNS),
@@ -402,11 +402,11 @@ def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_pr
     nodes, edges = finish_chain_map(firms, members, supplies, feeds, pairs, empty(PROBLEM_COLUMNS), t["problems"],
                                     t["segments"], None, all_segments=False, dimension="enterprise",
                                     show_problems=show_problems)
-    usccs = ent["uscc"].to_numpy()
+    usccs = ent["uscc"]
     name = ent["name"].iat[focus]
     meta = map_meta(nodes, edges, title=f"{name} · 上下游{hops}级企业图谱", region_code=None, region_name=name,
                     chain=None, chain_name="上下游", data_date=graph.meta.get("data_date"), dimension="enterprise",
                     dataset=graph.name)
-    meta["focus"] = f"ent:{usccs[focus]}"
+    meta["focus"] = f"ent:{take(usccs, focus)}"
     meta["size_zh"] = ENUM_ZH["size"].get(ent["size"].iat[focus], "")
     return ChainMap(nodes, edges, meta)

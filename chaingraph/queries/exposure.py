@@ -23,7 +23,7 @@ from ..aggregates import STATUSES
 from ..errors import ScopeError
 from ..graph import ChainGraph, Scope
 from ..model import ENUM_ZH
-from ._common import empty, resolve_scope
+from ._common import empty, resolve_scope, take
 from ._frames import primary_segments
 
 COLUMNS: dict[str, str] = {
@@ -199,16 +199,16 @@ def exposure_inputs(graph: ChainGraph, scope: Scope, prob: int, *, max_hops: int
         frontier[nxt] = True
     hit = np.flatnonzero(dist >= 0)
     ent = t["enterprises"]
-    usccs = ent["uscc"].to_numpy()
+    usccs = ent["uscc"]
     e = ent.iloc[hit]
     reached = pd.DataFrame({
-        "uscc": usccs[hit], "hops": dist[hit], "via_uscc": usccs[via[hit]], "enterprise": e["name"].to_numpy(),
+        "uscc": take(usccs, hit), "hops": dist[hit], "via_uscc": take(usccs, via[hit]), "enterprise": e["name"].to_numpy(),
         "region_code": e["region_code"].to_numpy(), "size": e["size"].to_numpy(), "in_scope": scope.mask[hit],
     })
     reached_mask = dist >= 0
     ops = t["operates_in"]
     ops = ops[reached_mask[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
     return reached.astype(REACHED_COLUMNS), members
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 from ..aggregates import SOURCES, STATUSES, sources_text
 from ..graph import ChainGraph
 from ..model import ENUM_ZH
-from ._common import designated_leaders, empty, resolve_scope, wilson_lower
+from ._common import designated_leaders, empty, resolve_scope, take, wilson_lower
 
 MIN_FIRMS = 3
 MIN_SHARE = 0.10
@@ -251,7 +251,7 @@ def counts_from_cubes(graph: ChainGraph, scope, include_resolved: bool) -> Probl
     if not include_resolved:
         lp = lp[lp["status"].to_numpy() != STATUSES.index("resolved")]
     leaders = pd.DataFrame({"problem_id": prob_ids[lp["_prob"].to_numpy()],
-                            "enterprise": t["enterprises"]["name"].to_numpy()[lp["_ent"].to_numpy()]})
+                            "enterprise": take(t["enterprises"]["name"], lp["_ent"].to_numpy())})
     return ProblemCounts(scope.chain, n_scope, per, per_segment, segment_sizes, leaders,
                          _bench_means(graph, scope))
 

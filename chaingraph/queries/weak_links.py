@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..graph import ChainGraph, Scope
-from ._common import empty, resolve_scope
+from ._common import empty, resolve_scope, take
 from ._frames import firm_segments, ordered_segments, primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
@@ -103,20 +103,20 @@ def weak_link_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.
     """
     t = graph.tables
     ent = t["enterprises"]
-    usccs, names = ent["uscc"].to_numpy(), ent["name"].to_numpy()
+    usccs, names = ent["uscc"], ent["name"]
     pos = graph.enterprises(scope).index.to_numpy()
     obs = t["observations"]["_ent"].to_numpy()
     firm_obs = np.bincount(obs, minlength=len(ent))
-    firms = pd.DataFrame({"uscc": usccs[pos], "enterprise": names[pos], "observations": firm_obs[pos]})
+    firms = pd.DataFrame({"uscc": take(usccs, pos), "enterprise": take(names, pos), "observations": firm_obs[pos]})
     sup = t["supplies"]
     s = sup.loc[scope.mask[sup["_dst"].to_numpy()], ["_src", "_dst"]].drop_duplicates()
-    supplies = pd.DataFrame({"supplier": usccs[s["_src"].to_numpy()], "supplier_name": names[s["_src"].to_numpy()],
-                             "customer": usccs[s["_dst"].to_numpy()]})
+    supplies = pd.DataFrame({"supplier": take(usccs, s["_src"].to_numpy()), "supplier_name": take(names, s["_src"].to_numpy()),
+                             "customer": take(usccs, s["_dst"].to_numpy())})
     ops = t["operates_in"]
     involved = scope.mask.copy()
     involved[s["_src"].to_numpy()] = True
     ops = ops[involved[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
     return firms.astype(FIRM_COLUMNS), supplies.astype(SUPPLY_COLUMNS), members
 
 
@@ -134,8 +134,8 @@ def _articulation_rows(U: nx.Graph, usccs: np.ndarray, names: np.ndarray, seg: p
         H = U.subgraph([n for n in U.nodes if comp_of[n] == comp_of[a] and n != a])
         largest = max((len(c) for c in nx.connected_components(H)), default=0)
         cut = comp_size[comp_of[a]] - 1 - largest
-        rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(usccs[a]),
-                     "segment": seg["segment"].get(usccs[a]), "uscc": usccs[a], "enterprise": names[a],
+        rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(take(usccs, a)),
+                     "segment": seg["segment"].get(take(usccs, a)), "uscc": take(usccs, a), "enterprise": take(names, a),
                      "metric": float(cut), "detail": f"移除后有{cut}家企业与主体供应网络断开"})
     return rows
 
