@@ -223,8 +223,9 @@ def build(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     >>> build(graph.tables)["pairs"].head()  # doctest: +SKIP
     """
     obs = tables["observations"]
-    status = obs["status"].map({s: i for i, s in enumerate(STATUSES)}).fillna(-1).to_numpy(dtype=np.int8)
-    source = obs["source"].map({s: i for i, s in enumerate(SOURCES)}).fillna(-1).to_numpy(dtype=np.int8)
+    # categorical codes: -1 for missing, no Python per row (Series.map took 7 s on 10M rows)
+    status = pd.Categorical(obs["status"], categories=list(STATUSES)).codes.astype(np.int8)
+    source = pd.Categorical(obs["source"], categories=list(SOURCES)).codes.astype(np.int8)
     observed = obs["observed_on"].to_numpy(dtype="datetime64[s]").astype(np.int64)
     pairs = reduce_pairs(obs["_ent"].to_numpy(), obs["_prob"].to_numpy(), obs["severity"].to_numpy(dtype=np.int64),
                          status, source, observed)

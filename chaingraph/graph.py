@@ -56,14 +56,21 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
     >>> positions(pd.Series(["b", "x"]), pd.Series(["a", "b"])).tolist()
     [1, -1]
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if len(values) == 0:
         return np.zeros(0, dtype=np.int32)
-    v = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string())
-    k = pa.array(keys.astype("object").to_numpy(), type=pa.string())
-    return pc.index_in(v, value_set=k).fill_null(-1).to_numpy().astype(np.int32)
+    return pc.index_in(_arrow_text(values), value_set=_arrow_text(keys)).fill_null(-1).to_numpy().astype(np.int32)
+
+
+def _arrow_text(values: pd.Series):
+    """A text column as an Arrow string array, without a round trip through Python objects when possible."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string())
 
 
 def _sort_codes(values: pd.Series) -> np.ndarray:

@@ -141,13 +141,14 @@ def _on_uniques(col: pd.Series, check) -> pd.DataFrame:
 
 def isin(values: pd.Series, targets: pd.Series) -> np.ndarray:
     """``values.isin(targets)`` as a numpy mask, hashed in Arrow (pandas loops in Python for Arrow strings)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    v = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string()) if len(
-        values) else pa.array([], type=pa.string())
-    t = pa.array(pd.unique(targets.dropna().astype(str)), type=pa.string())
-    return pc.is_in(v, value_set=t).to_numpy(zero_copy_only=False).astype(bool)
+    from .graph import _arrow_text
+
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    t = pc.unique(_arrow_text(targets.dropna()))
+    return pc.is_in(_arrow_text(values), value_set=t).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
