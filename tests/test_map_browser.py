@@ -246,7 +246,7 @@ def test_first_draw_of_2000_firms(visit, tmp_path):
 
 def test_summary_links_to_per_segment_maps(visit, tmp_path):
     cm = make_chain_map(2000, 5, 8)
-    files = write_map_html(cm, tmp_path / "童装.html")
+    files = write_map_html(cm, tmp_path / "童装.html", max_nodes=1500)
     v = visit(files[0])
     page = v.page
     links = page.eval_on_selector_all("#links a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
