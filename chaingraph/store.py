@@ -89,6 +89,8 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
         if not (target / MANIFEST).exists() or not overwrite:
             raise OutputError(f"{target}: exists and is not a chaingraph store to replace")
     parent = target.parent if str(target.parent) else Path(".")
+    for stale in parent.glob(f".{target.name}.*.tmp") if parent.exists() else ():
+        shutil.rmtree(stale, ignore_errors=True)  # left by a save that was killed
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
