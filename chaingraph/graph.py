@@ -73,6 +73,59 @@ def _arrow_text(values: pd.Series):
         return pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.string())
 
 
+def match_chain(chains: pd.DataFrame, chain: str) -> str:
+    """Chain id from an id or a name: exact id, exact name, then a name containing it.
+
+    Shared by the embedded graph and the Neo4j engine (which passes its chain catalog).
+
+    Raises
+    ------
+    ScopeError
+        No chain, or several, match; the message lists the known chains or the candidates.
+
+    Example
+    -------
+    >>> match_chain(pd.DataFrame({"id": ["kids"], "name": ["童装"]}), "童装")
+    'kids'
+    """
+    key = str(chain).strip()
+    hit = chains.loc[chains["id"] == key, "id"]
+    if not len(hit):
+        hit = chains.loc[chains["name"] == key, "id"]
+    if not len(hit):
+        hit = chains.loc[chains["name"].str.contains(key, regex=False, na=False), "id"]
+    if len(hit) == 1:
+        return str(hit.iloc[0])
+    known = ", ".join(f"{i} ({n})" for i, n in zip(chains["id"], chains["name"], strict=True)) or "none"
+    if len(hit) > 1:
+        raise ScopeError(f"chain '{chain}' is ambiguous: {', '.join(hit)}")
+    raise ScopeError(f"unknown chain '{chain}'; known chains: {known}")
+
+
+def match_segment(segments: pd.DataFrame, segment: str, chain: str | None = None) -> str:
+    """Segment id from an id or an exact name, optionally within a chain (shared by both engines).
+
+    Raises
+    ------
+    ScopeError
+        No segment, or several, match.
+
+    Example
+    -------
+    >>> match_segment(pd.DataFrame({"id": ["dye"], "name": ["印染"], "chain_id": ["kids"]}), "印染")
+    'dye'
+    """
+    seg = segments if chain is None else segments[segments["chain_id"] == chain]
+    key = str(segment).strip()
+    hit = seg.loc[(seg["id"] == key) | (seg["name"] == key), "id"]
+    if len(hit) == 1:
+        return str(hit.iloc[0])
+    if len(hit) > 1:
+        raise ScopeError(f"segment '{segment}' is ambiguous: {', '.join(hit)}; give the chain or the id")
+    raise ScopeError(f"unknown segment '{segment}'; known: " + ", ".join(f"{i} ({n})" for i, n in zip(
+        seg["id"], seg["name"], strict=True)))
+
+
 def _sort_codes(values: pd.Series) -> np.ndarray:
     """Integer codes that sort like the values (missing values first)."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -355,19 +408,7 @@ class ChainGraph:
         >>> g.resolve_chain("童装")  # doctest: +SKIP
         'childrenswear'
         """
-        ch = self.tables["chains"]
-        key = str(chain).strip()
-        hit = ch.loc[ch["id"] == key, "id"]
-        if not len(hit):
-            hit = ch.loc[ch["name"] == key, "id"]
-        if not len(hit):
-            hit = ch.loc[ch["name"].str.contains(key, regex=False, na=False), "id"]
-        if len(hit) == 1:
-            return str(hit.iloc[0])
-        known = ", ".join(f"{i} ({n})" for i, n in zip(ch["id"], ch["name"], strict=True)) or "none"
-        if len(hit) > 1:
-            raise ScopeError(f"chain '{chain}' is ambiguous: {', '.join(hit)}")
-        raise ScopeError(f"unknown chain '{chain}'; known chains: {known}")
+        return match_chain(self.tables["chains"], chain)
 
     def resolve_segment(self, segment: str, chain: str | None = None) -> str:
         """Segment id from an id or a name, optionally within a chain.
@@ -381,17 +422,7 @@ class ChainGraph:
         -------
         >>> g.resolve_segment("印染", "childrenswear")  # doctest: +SKIP
         """
-        seg = self.tables["segments"]
-        if chain is not None:
-            seg = seg[seg["chain_id"] == chain]
-        key = str(segment).strip()
-        hit = seg.loc[(seg["id"] == key) | (seg["name"] == key), "id"]
-        if len(hit) == 1:
-            return str(hit.iloc[0])
-        if len(hit) > 1:
-            raise ScopeError(f"segment '{segment}' is ambiguous: {', '.join(hit)}; give the chain or the id")
-        raise ScopeError(f"unknown segment '{segment}'; known: " + ", ".join(f"{i} ({n})" for i, n in zip(
-            seg["id"], seg["name"], strict=True)))
+        return match_segment(self.tables["segments"], segment, chain)
 
     def region_mask(self, region: str | None) -> np.ndarray:
         """Enterprises located in ``region`` or any region below it (by code).

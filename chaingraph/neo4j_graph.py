@@ -72,6 +72,7 @@ import pandas as pd
 
 from .aggregates import SOURCES
 from .errors import BackendError, ScopeError
+from .graph import match_chain, match_segment
 from .layout import ChainMap
 from .neo4j_backend import load_cypher, split_statements
 from .queries._common import empty
@@ -471,21 +472,6 @@ class Neo4jGraph:
         code = cls.resolve_region(region)
         return code[: _PREFIX_LEN[load_regions().level(code)]]
 
-    @staticmethod
-    def _match_chain(chains: pd.DataFrame, chain: str) -> str:
-        key = str(chain).strip()
-        hit = chains.loc[chains["id"] == key, "id"]
-        if not len(hit):
-            hit = chains.loc[chains["name"] == key, "id"]
-        if not len(hit):
-            hit = chains.loc[chains["name"].str.contains(key, regex=False, na=False), "id"]
-        if len(hit) == 1:
-            return str(hit.iloc[0])
-        known = ", ".join(f"{i} ({n})" for i, n in zip(chains["id"], chains["name"], strict=True)) or "none"
-        if len(hit) > 1:
-            raise ScopeError(f"chain '{chain}' is ambiguous: {', '.join(hit)}")
-        raise ScopeError(f"unknown chain '{chain}'; known chains: {known}")
-
     def resolve_chain(self, chain: str) -> str:
         """Chain id from an id or a name (exact id, exact name, then name contains), via the chain catalog.
 
@@ -501,19 +487,7 @@ class Neo4jGraph:
         >>> ng.resolve_chain("童装")  # doctest: +SKIP
         'childrenswear'
         """
-        return self._match_chain(self._catalogs("resolving a chain", "catalog_chains")["catalog_chains"], chain)
-
-    @staticmethod
-    def _match_segment(segments: pd.DataFrame, segment: str, chain: str | None) -> str:
-        seg = segments if chain is None else segments[segments["chain_id"] == chain]
-        key = str(segment).strip()
-        hit = seg.loc[(seg["id"] == key) | (seg["name"] == key), "id"]
-        if len(hit) == 1:
-            return str(hit.iloc[0])
-        if len(hit) > 1:
-            raise ScopeError(f"segment '{segment}' is ambiguous: {', '.join(hit)}; give the chain or the id")
-        raise ScopeError(f"unknown segment '{segment}'; known: " + ", ".join(f"{i} ({n})" for i, n in zip(
-            seg["id"], seg["name"], strict=True)))
+        return match_chain(self._catalogs("resolving a chain", "catalog_chains")["catalog_chains"], chain)
 
     def _scope(self, region: str | None, chain: str | None, *catalogs: str,
                segment: str | None = None) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
@@ -521,8 +495,8 @@ class Neo4jGraph:
         prefix = self.region_prefix(region)
         names = dict.fromkeys(("catalog_chains", *catalogs, *(("catalog_segments",) if segment else ())))
         cats = self._catalogs("resolving the scope", *names)
-        cid = self._match_chain(cats["catalog_chains"], chain) if chain is not None else None
-        sid = self._match_segment(cats["catalog_segments"], segment, cid) if segment is not None else None
+        cid = match_chain(cats["catalog_chains"], chain) if chain is not None else None
+        sid = match_segment(cats["catalog_segments"], segment, cid) if segment is not None else None
         return {"region_prefix": prefix, "chain": cid, "segment": sid}, cats
 
 
