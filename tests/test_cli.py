@@ -38,9 +38,17 @@ def test_validate_defects_lists_every_planted_defect(tmp_path):
     assert (tmp_path / "rej" / "enterprises.rejects.csv").exists()
 
 
-def test_strict_exit_code(tmp_path):
-    # the defects set has warnings; a clean sample has none: strict changes nothing there
-    assert run("validate", DATASETS / "anping-wiremesh", "--strict", "-q").exit_code == 0
+def test_strict_exit_code(tmp_path, tiny_dir):
+    import shutil
+
+    d = shutil.copytree(tiny_dir, tmp_path / "d")
+    text = (d / "enterprises.csv").read_text(encoding="utf-8").replace(",100,2015-01-01", ",不详,2015-01-01", 1)
+    (d / "enterprises.csv").write_text(text, encoding="utf-8")
+    normal = run("validate", d, "-q")
+    assert normal.exit_code == 0 and "1 warnings" in normal.output  # 不详: a warning, the row is kept
+    strict = run("validate", d, "-q", "--strict")
+    # --strict makes it an error: the firm is rejected, and so are the rows that refer to it
+    assert strict.exit_code == 1 and "FAILED:" in strict.output and " 0 warnings" in strict.output
 
 
 def test_user_mistakes_are_one_line_errors():
