@@ -53,9 +53,22 @@ def sources_text(bits: np.ndarray) -> list[str]:
     return [",".join(s for i, s in enumerate(SOURCES) if int(b) >> i & 1) for b in bits]
 
 
+def _sorted_by(ent: np.ndarray, prob: np.ndarray) -> bool:
+    """Whether (``ent``, ``prob``) is already non-decreasing (the graph's canonical observation order)."""
+    if len(ent) < 2:
+        return True
+    de = np.diff(ent.astype(np.int64))
+    return bool(np.all((de > 0) | ((de == 0) & (np.diff(prob.astype(np.int64)) >= 0))))
+
+
 def reduce_pairs(ent: np.ndarray, prob: np.ndarray, severity: np.ndarray, status: np.ndarray,
                  source: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
     """Reduce observations to one row per (firm, problem).
+
+    The latest status is the status of the latest-dated observation that records one;
+    among observations of the same date the last in input order wins. Observations
+    already in (firm, problem) order — the graph's canonical order — are not sorted
+    again (sorting 10M rows took 3 s at national scale).
 
     Parameters
     ----------
@@ -73,8 +86,8 @@ def reduce_pairs(ent: np.ndarray, prob: np.ndarray, severity: np.ndarray, status
     Returns
     -------
     pandas.DataFrame
-        ``_ent, _prob, severity, status, n_obs, src_bits``; ``status`` is the code
-        of the latest recorded status (``open`` when none was recorded).
+        ``_ent, _prob, severity, status, n_obs, src_bits`` sorted by (``_ent``, ``_prob``);
+        ``status`` is the code of the latest recorded status (``open`` when none was recorded).
 
     Raises
     ------
@@ -93,16 +106,24 @@ def reduce_pairs(ent: np.ndarray, prob: np.ndarray, severity: np.ndarray, status
     if n == 0:
         return pd.DataFrame({c: np.zeros(0, dtype=np.int32) for c in
                              ("_ent", "_prob", "severity", "status", "n_obs", "src_bits")})
-    order = np.lexsort((observed, prob, ent))
-    ent, prob, severity, status, source = ent[order], prob[order], severity[order], status[order], source[order]
+    if not _sorted_by(ent, prob):
+        order = np.lexsort((prob, ent))  # stable: ties keep input order
+        ent, prob, severity, status, source, observed = (a[order] for a in (ent, prob, severity, status, source,
+                                                                             observed))
     new = np.empty(n, dtype=bool)
     new[0] = True
     new[1:] = (ent[1:] != ent[:-1]) | (prob[1:] != prob[:-1])
     starts = np.flatnonzero(new)
-    ends = np.r_[starts[1:], n] - 1
-    valid_pos = np.where(status >= 0, np.arange(n), -1)
-    last_valid = np.maximum.accumulate(valid_pos)[ends]
-    latest = np.where(last_valid >= starts, status[np.maximum(last_valid, 0)], 0)
+    group = np.cumsum(new) - 1
+    # latest recorded status without a sort: the last row of the group holding the group's latest date
+    # among rows that record a status
+    valid = status >= 0
+    lowest = np.iinfo(np.int64).min
+    when = np.where(valid, observed.astype(np.int64), lowest)
+    latest_when = np.maximum.reduceat(when, starts)
+    cand = valid & (when == latest_when[group])
+    pick = np.maximum.reduceat(np.where(cand, np.arange(n), -1), starts)
+    latest = np.where(pick >= 0, status[np.maximum(pick, 0)], 0)
     return pd.DataFrame({
         "_ent": ent[starts].astype(np.int32),
         "_prob": prob[starts].astype(np.int32),
@@ -113,24 +134,28 @@ def reduce_pairs(ent: np.ndarray, prob: np.ndarray, severity: np.ndarray, status
     })
 
 
-def pair_columns(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per-pair values that the cubes sum (both the all-firms and the unresolved variants)."""
-    sev = pairs["severity"].to_numpy(dtype=np.int64)
-    st = pairs["status"].to_numpy()
-    unres = st != STATUSES.index("resolved")
-    return pd.DataFrame({
-        "affected": np.ones(len(pairs), dtype=np.int64), "sev_sum": sev, "n_obs": pairs["n_obs"].to_numpy(np.int64),
-        "open": (st == 0).astype(np.int64), "improving": (st == 1).astype(np.int64),
-        "resolved": (st == 2).astype(np.int64), "affected_u": unres.astype(np.int64),
-        "sev_sum_u": np.where(unres, sev, 0), "n_obs_u": np.where(unres, pairs["n_obs"].to_numpy(np.int64), 0),
-        "sev_max": sev, "sev_max_u": np.where(unres, sev, 0),
-        "src_bits": pairs["src_bits"].to_numpy(np.int64),
-        "src_bits_u": np.where(unres, pairs["src_bits"].to_numpy(np.int64), 0),
-    })
+REGION_SPAN = 1_000_000
+"""Region codes are six digits: ``group * REGION_SPAN + code`` orders rows group-major, then by code."""
+
+
+def _expand(ent: np.ndarray, members: pd.DataFrame, group: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``ent`` repeated once per membership of the firm: (row index, group) for each."""
+    m_ent = members["_ent"].to_numpy().astype(np.int64)
+    m_grp = members[group].to_numpy().astype(np.int64)
+    o = np.argsort(m_ent, kind="stable")
+    m_ent, m_grp = m_ent[o], m_grp[o]
+    lo = np.searchsorted(m_ent, ent, side="left")
+    cnt = np.searchsorted(m_ent, ent, side="right") - lo
+    rows = np.repeat(np.arange(len(ent)), cnt)
+    first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)  # member index = first + running position
+    return rows, m_grp[first + np.arange(len(rows))]
 
 
 def cube(pairs: pd.DataFrame, members: pd.DataFrame, ent_region: np.ndarray, group: str) -> pd.DataFrame:
-    """Sum pair values by (region code, ``group``, problem).
+    """Sum pair values by (``group``, region code, problem), rows in that order.
+
+    Group-major order lets a query read a chain × region scope as one contiguous slice
+    (a city or province is a range of codes), found with ``searchsorted``.
 
     Parameters
     ----------
@@ -146,7 +171,7 @@ def cube(pairs: pd.DataFrame, members: pd.DataFrame, ent_region: np.ndarray, gro
     Returns
     -------
     pandas.DataFrame
-        ``_region, <group>, _prob`` and the columns of :func:`pair_columns`.
+        ``_region, <group>, _prob`` and the columns :data:`CUBE_SUMS`, :data:`CUBE_MAX`, :data:`CUBE_OR`.
 
     Raises
     ------
@@ -157,27 +182,49 @@ def cube(pairs: pd.DataFrame, members: pd.DataFrame, ent_region: np.ndarray, gro
     -------
     >>> c = cube(pairs, chain_members, region, "_chain")  # doctest: +SKIP
     """
-    vals = pair_columns(pairs)
-    vals["_ent"] = pairs["_ent"].to_numpy()
-    vals["_prob"] = pairs["_prob"].to_numpy()
-    j = vals.merge(members[["_ent", group]], on="_ent", how="inner")
-    j["_region"] = ent_region[j["_ent"].to_numpy()]
-    bit_cols = []
-    for c in CUBE_OR:  # a bitwise OR of small bit sets is a max per bit: vectorised, no Python per group
-        for i in range(len(SOURCES)):
-            j[f"{c}_{i}"] = (j[c].to_numpy() >> i) & 1
-            bit_cols.append(f"{c}_{i}")
-    g = j.groupby(["_region", group, "_prob"], sort=True)
-    out = g[list(CUBE_SUMS)].sum()
-    out[list(CUBE_MAX)] = g[list(CUBE_MAX)].max()
-    bits = g[bit_cols].max()
-    for c in CUBE_OR:
-        out[c] = sum(bits[f"{c}_{i}"].to_numpy() << i for i in range(len(SOURCES))).astype(np.int16)
-    return out.reset_index()
+    p_ent = pairs["_ent"].to_numpy().astype(np.int64)
+    rows, grp = _expand(p_ent, members, group)
+    reg = ent_region[p_ent[rows]].astype(np.int64)
+    prob = pairs["_prob"].to_numpy()[rows].astype(np.int64)
+    n_prob = int(prob.max()) + 1 if len(prob) else 1
+    key = (grp * REGION_SPAN + reg) * n_prob + prob
+    order = np.argsort(key)
+    key, rows = key[order], rows[order]
+    del order, grp, reg, prob
+    n = len(key)
+    if n == 0:
+        return pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in
+                             ("_region", group, "_prob", *CUBE_SUMS, *CUBE_MAX, *CUBE_OR)})
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    k = key[starts]
+    del key
+    sev = pairs["severity"].to_numpy()[rows].astype(np.int64)
+    st = pairs["status"].to_numpy()[rows]
+    nobs = pairs["n_obs"].to_numpy()[rows].astype(np.int64)
+    bits = pairs["src_bits"].to_numpy()[rows].astype(np.int64)
+    del rows
+    unres = st != STATUSES.index("resolved")
+
+    def add(v: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(v, starts)
+
+    gr = k // n_prob
+    out = {
+        "_region": (gr % REGION_SPAN).astype(np.int32), group: (gr // REGION_SPAN).astype(np.int32),
+        "_prob": (k % n_prob).astype(np.int32),
+        "affected": np.diff(np.r_[starts, n]).astype(np.int64), "sev_sum": add(sev), "n_obs": add(nobs),
+        "open": add((st == 0).astype(np.int64)), "improving": add((st == 1).astype(np.int64)),
+        "resolved": add((st == 2).astype(np.int64)), "affected_u": add(unres.astype(np.int64)),
+        "sev_sum_u": add(np.where(unres, sev, 0)), "n_obs_u": add(np.where(unres, nobs, 0)),
+        "sev_max": np.maximum.reduceat(sev, starts), "sev_max_u": np.maximum.reduceat(np.where(unres, sev, 0), starts),
+        "src_bits": np.bitwise_or.reduceat(bits, starts).astype(np.int16),
+        "src_bits_u": np.bitwise_or.reduceat(np.where(unres, bits, 0), starts).astype(np.int16),
+    }
+    return pd.DataFrame(out)
 
 
 def sizes(members: pd.DataFrame, ent_region: np.ndarray, group: str) -> pd.DataFrame:
-    """Firms per (region code, ``group``).
+    """Firms per (``group``, region code), rows in that order.
 
     Raises
     ------
@@ -188,16 +235,41 @@ def sizes(members: pd.DataFrame, ent_region: np.ndarray, group: str) -> pd.DataF
     -------
     >>> sizes(chain_members, region, "_chain")  # doctest: +SKIP
     """
-    m = members.assign(_region=ent_region[members["_ent"].to_numpy()])
-    return m.groupby(["_region", group]).size().rename("firms").reset_index()
+    grp = members[group].to_numpy().astype(np.int64)
+    reg = ent_region[members["_ent"].to_numpy()].astype(np.int64)
+    key, firms = np.unique(grp * REGION_SPAN + reg, return_counts=True)
+    return pd.DataFrame({"_region": (key % REGION_SPAN).astype(np.int32),
+                         group: (key // REGION_SPAN).astype(np.int32), "firms": firms.astype(np.int64)})
 
 
 def memberships(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Distinct (firm, segment) and (firm, chain) memberships from ``operates_in``."""
-    ops = tables["operates_in"][["_ent", "_seg"]].drop_duplicates()
-    seg_chain = tables["segments"]["_chain"].to_numpy()
-    chains = pd.DataFrame({"_ent": ops["_ent"].to_numpy(), "_chain": seg_chain[ops["_seg"].to_numpy()]})
-    return ops.reset_index(drop=True), chains.drop_duplicates().reset_index(drop=True)
+    """Distinct (firm, segment) and (firm, chain) memberships from ``operates_in``, sorted by firm."""
+    ops = tables["operates_in"]
+    ent = ops["_ent"].to_numpy().astype(np.int64)
+    seg = ops["_seg"].to_numpy().astype(np.int64)
+    seg_chain = tables["segments"]["_chain"].to_numpy().astype(np.int64)
+    n_seg = max(len(seg_chain), 1)
+    n_chain = int(seg_chain.max()) + 1 if len(seg_chain) else 1
+    k = np.unique(ent * n_seg + seg)
+    e, s = k // n_seg, k % n_seg
+    kc = np.unique(e * n_chain + seg_chain[s])
+    return (pd.DataFrame({"_ent": e.astype(np.int32), "_seg": s.astype(np.int32)}),
+            pd.DataFrame({"_ent": (kc // n_chain).astype(np.int32), "_chain": (kc % n_chain).astype(np.int32)}))
+
+
+def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Index of each value in ``categories`` (-1 for missing or other), computed in Arrow (no Python per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # Arrow-backed text columns convert without copying
+        arr = pa.array(values.array)
+    except (TypeError, pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    idx = pc.index_in(arr, value_set=pa.array(list(categories), type=arr.type))
+    return idx.fill_null(-1).to_numpy().astype(np.int8)
 
 
 def build(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -211,7 +283,7 @@ def build(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        ``pairs``, ``chain_cube``, ``segment_cube``, ``chain_sizes``, ``segment_sizes``.
+        ``pairs``, ``chain_cube``, ``segment_cube``, ``chain_sizes``, ``segment_sizes``, ``bench_cube``.
 
     Raises
     ------
@@ -223,12 +295,12 @@ def build(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     >>> build(graph.tables)["pairs"].head()  # doctest: +SKIP
     """
     obs = tables["observations"]
-    # categorical codes: -1 for missing, no Python per row (Series.map took 7 s on 10M rows)
-    status = pd.Categorical(obs["status"], categories=list(STATUSES)).codes.astype(np.int8)
-    source = pd.Categorical(obs["source"], categories=list(SOURCES)).codes.astype(np.int8)
+    status = _codes(obs["status"], STATUSES)
+    source = _codes(obs["source"], SOURCES)
     observed = obs["observed_on"].to_numpy(dtype="datetime64[s]").astype(np.int64)
     pairs = reduce_pairs(obs["_ent"].to_numpy(), obs["_prob"].to_numpy(), obs["severity"].to_numpy(dtype=np.int64),
                          status, source, observed)
+    del status, source, observed
     seg_members, chain_members = memberships(tables)
     region = tables["enterprises"]["_region"].to_numpy()
     return {
@@ -254,9 +326,65 @@ def latest_measurements(mea: pd.DataFrame) -> pd.DataFrame:
 
 
 def bench_cube(tables: dict[str, pd.DataFrame], chain_members: pd.DataFrame, region: np.ndarray) -> pd.DataFrame:
-    """Sum and count of each firm's latest value per (region code, chain, metric)."""
+    """Sum and count of each firm's latest value per (chain, region code, metric), rows in that order."""
     latest = latest_measurements(tables["measurements"])
     j = latest[["_ent", "_bench", "value"]].merge(chain_members, on="_ent", how="inner")
     j["_region"] = region[j["_ent"].to_numpy()]
-    g = j.groupby(["_region", "_chain", "_bench"], sort=True)["value"]
+    g = j.groupby(["_chain", "_region", "_bench"], sort=True)["value"]
     return pd.DataFrame({"value_sum": g.sum(), "value_n": g.size()}).reset_index()
+
+
+class CubeIndex:
+    """The cubes of one graph as numpy columns in group-major order, for slicing by scope.
+
+    A (group, region range) scope is the contiguous run of rows whose key
+    ``group * REGION_SPAN + region code`` lies in ``[group * REGION_SPAN + lo,
+    group * REGION_SPAN + hi)``: two binary searches, no mask over the cube.
+    Cubes saved by an older chaingraph in another order are sorted here, once.
+
+    Parameters
+    ----------
+    aggregates : dict
+        The frames of :func:`build` (``ChainGraph.aggregates``).
+
+    Raises
+    ------
+    KeyError
+        If a cube is missing.
+
+    Example
+    -------
+    >>> ix = CubeIndex(g.aggregates)  # doctest: +SKIP
+    >>> rows = ix.rows("chain_cube", 3, 330500, 330600)  # doctest: +SKIP
+    """
+
+    GROUPS = {"chain_cube": "_chain", "segment_cube": "_seg", "chain_sizes": "_chain", "segment_sizes": "_seg",
+              "bench_cube": "_chain"}
+
+    def __init__(self, aggregates: dict[str, pd.DataFrame]) -> None:
+        self.cols: dict[str, dict[str, np.ndarray]] = {}
+        self.keys: dict[str, np.ndarray] = {}
+        for name, group in self.GROUPS.items():
+            df = aggregates[name]
+            key = df[group].to_numpy().astype(np.int64) * REGION_SPAN + df["_region"].to_numpy().astype(np.int64)
+            order = None if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
+            self.keys[name] = key if order is None else key[order]
+            self.cols[name] = {c: (df[c].to_numpy() if order is None else df[c].to_numpy()[order]) for c in df.columns}
+        pairs = aggregates["pairs"]
+        self.pair_ent = pairs["_ent"].to_numpy()
+        self.pair_prob = pairs["_prob"].to_numpy()
+        self.pair_status = pairs["status"].to_numpy()
+
+    def rows(self, name: str, group: int, lo: int, hi: int) -> slice:
+        """Rows of cube ``name`` for ``group`` and region codes in ``[lo, hi)``."""
+        base = int(group) * REGION_SPAN
+        a, b = np.searchsorted(self.keys[name], (base + lo, base + hi))
+        return slice(int(a), int(b))
+
+    def pair_rows(self, firms: np.ndarray) -> np.ndarray:
+        """Rows of ``pairs`` of the given firms (positions), in firm order."""
+        if len(firms) == 0:
+            return np.zeros(0, dtype=np.int64)
+        lo = np.searchsorted(self.pair_ent, firms, side="left")
+        cnt = np.searchsorted(self.pair_ent, firms, side="right") - lo
+        return np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))

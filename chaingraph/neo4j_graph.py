@@ -260,7 +260,7 @@ def _unique_per_row(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def problem_counts(chain: str | None, groups: pd.DataFrame, counts: pd.DataFrame, leaders: pd.DataFrame,
-                   means: pd.DataFrame) -> ProblemCounts:
+                   means: pd.DataFrame, catalogs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> ProblemCounts:
     """The :class:`~chaingraph.queries.problems.ProblemCounts` of one scope from the rows of the four
     statements of ``common_problems.cypher``.
 
@@ -276,6 +276,9 @@ def problem_counts(chain: str | None, groups: pd.DataFrame, counts: pd.DataFrame
         Statement 3: ``problem_id``, ``enterprise``.
     means : pandas.DataFrame
         Statement 4: ``benchmark_id``, ``scope_mean``.
+    catalogs : tuple of pandas.DataFrame
+        The problems, segments and benchmarks catalogs the counts are positioned in (and later
+        finished with).
 
     Returns
     -------
@@ -288,8 +291,9 @@ def problem_counts(chain: str | None, groups: pd.DataFrame, counts: pd.DataFrame
 
     Example
     -------
-    >>> problem_counts("kids", groups, counts, leaders, means).scope_size  # doctest: +SKIP
-    7
+    >>> problem_counts("kids", groups, counts, leaders, means, (problems, segments, benchmarks)).scope_sizes
+    ... # doctest: +SKIP
+    array([7])
     """
     sizes = _unique_per_row(groups, "segment_ids").groupby("segment_ids")["firms"].sum()
     sums = ["affected", "sev_sum", "observations", "open", "improving", "resolved"]
@@ -304,10 +308,10 @@ def problem_counts(chain: str | None, groups: pd.DataFrame, counts: pd.DataFrame
     per_segment = pd.DataFrame({"problem_id": ps.index.get_level_values(0).astype("str"),
                                 "segment_id": ps.index.get_level_values(1).astype("str"),
                                 "affected": ps.to_numpy(dtype="int64")})
-    return ProblemCounts(chain, int(groups["firms"].sum()), per, per_segment[per_segment["affected"] > 0],
-                         pd.Series(sizes.to_numpy(dtype="int64"), index=sizes.index.astype("str")),
-                         leaders[["problem_id", "enterprise"]],
-                         pd.Series(means["scope_mean"].to_numpy(), index=means["benchmark_id"].to_numpy()))
+    return ProblemCounts.from_frames(
+        chain, int(groups["firms"].sum()), per, per_segment[per_segment["affected"] > 0],
+        pd.Series(sizes.to_numpy(dtype="int64"), index=sizes.index.astype("str")), leaders[["problem_id", "enterprise"]],
+        pd.Series(means["scope_mean"].to_numpy(), index=means["benchmark_id"].to_numpy()), *catalogs)
 
 
 def _data_date(dates: pd.DataFrame) -> str | None:
@@ -502,10 +506,12 @@ class Neo4jGraph:
 
     # -- named queries ----------------------------------------------------------------------
     @staticmethod
-    def _problem_counts(tx: Any, params: Mapping[str, Any], include_resolved: bool) -> ProblemCounts:
+    def _problem_counts(tx: Any, params: Mapping[str, Any], include_resolved: bool,
+                        cats: Mapping[str, pd.DataFrame]) -> ProblemCounts:
         p = {**params, "include_resolved": include_resolved}
         rows = [_query(tx, "common_problems", i, p, schema) for i, schema in enumerate(_CP_SCHEMAS)]
-        return problem_counts(params["chain"], *rows)
+        return problem_counts(params["chain"], *rows, catalogs=(cats["catalog_problems"], cats["catalog_segments"],
+                                                                cats["catalog_benchmarks"]))
 
     def common_problems(self, region: str | None = None, chain: str | None = None, segment: str | None = None, *,
                         min_firms: int = MIN_FIRMS, min_share: float = MIN_SHARE,
@@ -554,8 +560,11 @@ class Neo4jGraph:
         chains = [params["chain"]]
         if params["chain"] is None and params["segment"] is None:
             chains = cats["catalog_chains"]["id"].tolist()
+        elif params["chain"] is None:  # a segment names its chain (rows carry it, as in the embedded engine)
+            segs = cats["catalog_segments"]
+            chains = segs.loc[segs["id"] == params["segment"], "chain_id"].tolist()[:1] or [None]
         counts = self._read("common_problems", lambda tx: [
-            self._problem_counts(tx, {**params, "chain": c}, include_resolved) for c in chains])
+            self._problem_counts(tx, {**params, "chain": c}, include_resolved, cats) for c in chains])
         frames = [finish_problems(c, cats["catalog_problems"], cats["catalog_segments"], cats["catalog_benchmarks"],
                                   min_firms=min_firms, min_share=min_share) for c in counts]
         frames = [f for f in frames if len(f)]
@@ -857,7 +866,7 @@ class Neo4jGraph:
             supplies = _query(tx, "chain_map", 1, params, SUPPLY_COLUMNS)
             feeds = _query(tx, "chain_map", 2, params, FEED_COLUMNS)
             pairs = _query(tx, "chain_map", 3, params, PAIR_COLUMNS) if show_problems else empty(PAIR_COLUMNS)
-            counts = self._problem_counts(tx, {**params, "segment": None}, True) if (
+            counts = self._problem_counts(tx, {**params, "segment": None}, True, cats) if (
                 cid is not None and len(pairs)) else None
             return date, firms, supplies, feeds, pairs, counts
 

@@ -28,8 +28,7 @@ from ..model import ENUM_ZH
 from ._common import certified_mask, empty, leader_positions, take
 from ._frames import firm_segments, ordered_segments
 from .problems import COLUMNS as PROBLEM_COLUMNS
-from .problems import MIN_FIRMS, MIN_SHARE
-from .problems import _compute as _problem_list
+from .problems import MIN_FIRMS, MIN_SHARE, common_problems
 
 NODE_COLUMNS: dict[str, str] = {
     "node_id": "str", "kind": "str", "label": "str", "chain_id": "str", "segment_id": "str", "stage": "str",
@@ -334,7 +333,7 @@ def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = 
     scope = graph.scope(region=region, chain=chain)
     firms, members, supplies, feeds, pairs = _inputs(graph, scope.positions, leader_positions(graph, scope.chain),
                                                      show_problems)
-    plist = _problem_list(graph, scope, MIN_FIRMS, MIN_SHARE, True) if (
+    plist = common_problems(graph, scope.region, scope.chain, min_firms=MIN_FIRMS, min_share=MIN_SHARE) if (
         show_problems and len(pairs) and scope.chain is not None) else empty(PROBLEM_COLUMNS)
     t = graph.tables
     nodes, edges = finish_chain_map(firms, members, supplies, feeds, pairs, plist, t["problems"], t["segments"],

@@ -32,15 +32,18 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..aggregates import SOURCES, STATUSES, sources_text
+from ..aggregates import REGION_SPAN, SOURCES, STATUSES, CubeIndex, latest_measurements, sources_text
 from ..graph import ChainGraph
 from ..model import ENUM_ZH
-from ._common import designated_leaders, empty, resolve_scope, take, wilson_lower
+from ._common import empty, leader_positions, take, wilson_lower
 
 MIN_FIRMS = 3
 MIN_SHARE = 0.10
@@ -87,6 +90,7 @@ COLUMNS: dict[str, str] = {
 }
 """Output columns and dtypes of :func:`common_problems`, in order."""
 
+
 def common_problems(graph: ChainGraph, region: str | None = None, chain: str | None = None,
                     segment: str | None = None, *, min_firms: int = MIN_FIRMS, min_share: float = MIN_SHARE,
                     include_resolved: bool = True) -> pd.DataFrame:
@@ -98,7 +102,7 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     region : str, optional
         Region code or name; covers every region below it. None: all regions.
     chain : str, optional
-        Chain id or name. None: one list per chain (rows carry ``chain_id``).
+        Chain id or name. None: one list per chain (rows carry ``chain_id``; chains in id order).
     segment : str, optional
         Restrict the scope to one segment of the chain.
     min_firms : int
@@ -129,72 +133,249 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
         raise ValueError("min_firms must be at least 1")
     if not 0 <= min_share <= 1:
         raise ValueError("min_share must be between 0 and 1")
-    if chain is None and segment is None:
-        frames = [common_problems(graph, region, cid, min_firms=min_firms, min_share=min_share,
-                                  include_resolved=include_resolved)
-                  for cid in graph.tables["chains"]["id"]]
-        frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else empty(COLUMNS)
-    scope = resolve_scope(graph, region, chain, segment)
-    return _compute(graph, scope, min_firms, min_share, include_resolved)
+    code = graph.resolve_region(region) if region is not None else None
+    cid = graph.resolve_chain(chain) if chain is not None else None
+    sid = graph.resolve_segment(segment, cid) if segment is not None else None
+    t = graph.tables
+    counts = counts_from_cubes(graph, code, cid, sid, include_resolved)
+    return finish_problems(counts, t["problems"], t["segments"], t["benchmarks"], min_firms=min_firms,
+                           min_share=min_share)
 
 
-def _region_rows(codes: np.ndarray, region: str | None) -> np.ndarray:
-    """Mask over region codes (ints) covered by ``region`` (a resolved code)."""
-    if region is None:
-        return np.ones(len(codes), dtype=bool)
+def region_range(code: str | None) -> tuple[int, int]:
+    """Region codes ``[lo, hi)`` covered by a resolved region code (a code prefix is a range).
+
+    Raises
+    ------
+    ScopeError
+        Never for a code returned by ``resolve_region``.
+
+    Examples
+    --------
+    >>> region_range("330500")
+    (330500, 330600)
+    >>> region_range(None)
+    (0, 1000000)
+    """
+    if code is None:
+        return 0, REGION_SPAN
     from ..regions import load_regions
 
-    div = 10 ** {"province": 4, "city": 2, "county": 0}[load_regions().level(region)]
-    return (codes // div) == (int(region) // div)
-
-
-def _label_counts(prob: np.ndarray, names: np.ndarray, counts: np.ndarray, denom: np.ndarray | None = None
-                  ) -> pd.Series:
-    """Per problem: ``name(count)`` or ``name(count/denom)``, most affected first, joined with 、."""
-    if len(prob) == 0:
-        return pd.Series(dtype="str")
-    order = np.lexsort((names, -counts, prob))
-    text = pd.Series(names[order]).astype(str) + "(" + pd.Series(counts[order]).astype(str)
-    if denom is not None:
-        text = text + "/" + pd.Series(denom[order]).astype(str)
-    text = text + ")"
-    return text.groupby(prob[order]).agg("、".join)
+    div = 10 ** {"province": 4, "city": 2, "county": 0}[load_regions().level(code)]
+    lo = int(code) // div * div
+    return lo, lo + div
 
 
 @dataclass
 class ProblemCounts:
     """What the problem list is computed from — the same whichever engine counted it.
 
+    Columnar, for one or several chains. Problem, segment and benchmark values are
+    **positions** in the ``problems``, ``segments`` and ``benchmarks`` tables handed to
+    :func:`finish_problems`; ``chain`` values are positions in ``chain_ids``.
+    :meth:`from_frames` builds one from id-keyed frames (the Neo4j engine's rows).
+
     Attributes
     ----------
-    chain_id : str
-    scope_size : int
-        Firms in scope.
-    per_problem : pandas.DataFrame
-        Indexed by problem id: ``affected, sev_sum, max_severity, observations, open, improving,
-        resolved, src_bits`` (``src_bits``: evidence sources as bits of :data:`~chaingraph.aggregates.SOURCES`).
-    per_segment : pandas.DataFrame
-        ``problem_id, segment_id, affected``: firms operating in each segment that have the problem.
-    segment_sizes : pandas.Series
-        Segment id → firms of the scope's region operating in it (denominators of ``common_segments``).
-    leaders : pandas.DataFrame
-        ``problem_id, enterprise``: designated leaders of the scope that have the problem.
-    bench_means : pandas.Series
-        Benchmark id → mean of the scope firms' latest measured values.
+    chain_ids : numpy.ndarray
+        The chains listed, in output order (object; None for a chain-less scope).
+    scope_sizes : numpy.ndarray
+        Firms in scope, per chain.
+    per_problem : dict of numpy.ndarray
+        One entry per (chain, problem): ``chain, problem, affected, sev_sum, max_severity`` (float, NaN
+        when unknown), ``observations, open, improving, resolved, src_bits`` (evidence sources as bits of
+        :data:`~chaingraph.aggregates.SOURCES`).
+    per_segment : dict of numpy.ndarray
+        ``chain, problem, segment, affected``: firms operating in the segment that have the problem.
+    segment_sizes : numpy.ndarray
+        Per segment position: firms of the scope's region operating in it (denominators of
+        ``common_segments``).
+    leaders : dict of numpy.ndarray
+        ``chain, problem, enterprise`` (name): designated leaders of the scope that have the problem.
+    bench_means : numpy.ndarray
+        Shape (chains, benchmarks): mean of the scope firms' latest measured values (NaN: none).
     """
 
-    chain_id: str | None
-    scope_size: int
-    per_problem: pd.DataFrame
-    per_segment: pd.DataFrame
-    segment_sizes: pd.Series
-    leaders: pd.DataFrame
-    bench_means: pd.Series
+    chain_ids: np.ndarray
+    scope_sizes: np.ndarray
+    per_problem: dict[str, np.ndarray]
+    per_segment: dict[str, np.ndarray]
+    segment_sizes: np.ndarray
+    leaders: dict[str, np.ndarray]
+    bench_means: np.ndarray
+
+    PER_PROBLEM = ("affected", "sev_sum", "max_severity", "observations", "open", "improving", "resolved",
+                   "src_bits")
+
+    @classmethod
+    def from_frames(cls, chain: str | None, scope_size: int, per_problem: pd.DataFrame, per_segment: pd.DataFrame,
+                    segment_sizes: pd.Series, leaders: pd.DataFrame, bench_means: pd.Series,
+                    problems: pd.DataFrame, segments: pd.DataFrame, benchmarks: pd.DataFrame) -> ProblemCounts:
+        """Counts of one chain from frames keyed by ids.
+
+        Parameters
+        ----------
+        chain : str or None
+        scope_size : int
+        per_problem : pandas.DataFrame
+            Indexed by problem id; the columns of :attr:`PER_PROBLEM`.
+        per_segment : pandas.DataFrame
+            ``problem_id, segment_id, affected``.
+        segment_sizes : pandas.Series
+            Segment id → firms.
+        leaders : pandas.DataFrame
+            ``problem_id, enterprise``.
+        bench_means : pandas.Series
+            Benchmark id → mean.
+        problems, segments, benchmarks : pandas.DataFrame
+            The catalog the positions refer to (the tables later given to :func:`finish_problems`).
+
+        Returns
+        -------
+        ProblemCounts
+
+        Raises
+        ------
+        KeyError
+            If an id is not in its catalog table.
+
+        Example
+        -------
+        >>> ProblemCounts.from_frames("kids", 7, per, ps, sizes, lead, means, p, s, b)  # doctest: +SKIP
+        """
+        cat = _catalog(problems, segments, benchmarks)
+        prob = cat.problem_pos(per_problem.index.to_numpy(dtype=object))
+        pp = {"chain": np.zeros(len(prob), dtype=np.int64), "problem": prob}
+        for c in cls.PER_PROBLEM:
+            dtype = float if c == "max_severity" else np.int64
+            pp[c] = pd.to_numeric(per_problem[c]).to_numpy(dtype=dtype, na_value=np.nan if dtype is float else 0)
+        ps = {"chain": np.zeros(len(per_segment), dtype=np.int64),
+              "problem": cat.problem_pos(per_segment["problem_id"].to_numpy(dtype=object)),
+              "segment": cat.segment_pos(per_segment["segment_id"].to_numpy(dtype=object)),
+              "affected": per_segment["affected"].to_numpy(dtype=np.int64)}
+        sizes = np.zeros(len(cat.seg_name), dtype=np.int64)
+        sizes[cat.segment_pos(segment_sizes.index.to_numpy(dtype=object))] = segment_sizes.to_numpy(dtype=np.int64)
+        lead = {"chain": np.zeros(len(leaders), dtype=np.int64),
+                "problem": cat.problem_pos(leaders["problem_id"].to_numpy(dtype=object)),
+                "enterprise": leaders["enterprise"].to_numpy(dtype=object)}
+        means = np.full((1, len(cat.bench_ids)), np.nan)
+        means[0, cat.bench_pos(bench_means.index.to_numpy(dtype=object))] = bench_means.to_numpy(dtype=float)
+        return cls(np.array([chain], dtype=object), np.array([scope_size], dtype=np.int64), pp, ps, sizes, lead,
+                   means)
+
+    @classmethod
+    def concat(cls, parts: list[ProblemCounts]) -> ProblemCounts:
+        """Counts of several chains in one (chains in the order of ``parts``; segment sizes combined).
+
+        Raises
+        ------
+        ValueError
+            If ``parts`` is empty.
+
+        Example
+        -------
+        >>> ProblemCounts.concat([kids, shoes]).chain_ids  # doctest: +SKIP
+        """
+        if not parts:
+            raise ValueError("no counts to combine")
+        offsets = np.cumsum([0] + [len(p.chain_ids) for p in parts[:-1]])
+
+        def cat_dicts(name: str) -> dict[str, np.ndarray]:
+            ds = [getattr(p, name) for p in parts]
+            keys = [k for k in ds[0] if all(k in d for d in ds)]  # name_rank only when every part has it
+            out = {k: (pa.concat_arrays([d[k] for d in ds]) if isinstance(ds[0][k], pa.Array)
+                       else np.concatenate([d[k] for d in ds])) for k in keys}
+            out["chain"] = np.concatenate([d["chain"] + o for d, o in zip(ds, offsets, strict=True)])
+            return out
+
+        return cls(np.concatenate([p.chain_ids for p in parts]), np.concatenate([p.scope_sizes for p in parts]),
+                   cat_dicts("per_problem"), cat_dicts("per_segment"),
+                   np.max(np.vstack([p.segment_sizes for p in parts]), axis=0), cat_dicts("leaders"),
+                   np.vstack([p.bench_means for p in parts]))
 
 
-def counts_from_cubes(graph: ChainGraph, scope, include_resolved: bool) -> ProblemCounts:
+# -- the embedded engine's counting ------------------------------------------------------------
+
+@dataclass
+class _Lookup:
+    """Per-graph arrays the counting reads (built on first use, kept while the graph lives)."""
+
+    aggregates: dict
+    index: CubeIndex
+    chain_ids: np.ndarray
+    seg_chain: np.ndarray
+    region: np.ndarray
+    n_prob: int
+    n_bench: int
+    leaders: dict = field(default_factory=dict)
+    leader_firms: np.ndarray | None = None
+    leader_names: pa.Array | None = None
+    leader_rank: np.ndarray | None = None
+
+    def names_of(self, graph: ChainGraph, firms: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+        """Names of designated leaders (positions) and their rank in name order, without converting a
+        name to a Python object (sorted once per graph, over every designated firm)."""
+        if self.leader_firms is None:
+            self.leader_firms = np.unique(graph.tables["leaders"]["_ent"].to_numpy().astype(np.int64))
+            names = take(graph.tables["enterprises"]["name"], self.leader_firms)
+            self.leader_names = pa.array(names, type=pa.string(), from_pandas=True)
+            rank = np.empty(len(names), dtype=np.int64)
+            rank[pc.sort_indices(self.leader_names).to_numpy()] = np.arange(len(names))
+            self.leader_rank = rank
+        at = np.searchsorted(self.leader_firms, firms)
+        return self.leader_names.take(pa.array(at, type=pa.int64())), self.leader_rank[at]
+
+
+_LOOKUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _lookup(graph: ChainGraph) -> _Lookup:
+    lk = _LOOKUPS.get(graph)
+    if lk is None or lk.aggregates is not graph.aggregates:
+        t = graph.tables
+        lk = _Lookup(graph.aggregates, CubeIndex(graph.aggregates), t["chains"]["id"].to_numpy(dtype=object),
+                     t["segments"]["_chain"].to_numpy().astype(np.int64),
+                     t["enterprises"]["_region"].to_numpy().astype(np.int64), len(t["problems"]), len(t["benchmarks"]))
+        _LOOKUPS[graph] = lk
+    return lk
+
+
+def _scope_leaders(graph: ChainGraph, lk: _Lookup, ci: int, seg: int | None) -> tuple[np.ndarray, ...]:
+    """Designated leaders of chain ``ci`` (inside their designation region) operating in the chain or segment:
+    positions, region codes, and the run of ``pairs`` rows of each (first row, count)."""
+    key = (ci, seg)
+    if key not in lk.leaders:
+        pos = leader_positions(graph, str(lk.chain_ids[ci]))
+        ops = graph.tables["operates_in"]
+        seg_of = ops["_seg"].to_numpy()
+        hit = (seg_of == seg) if seg is not None else (lk.seg_chain[seg_of] == ci)
+        member = np.zeros(len(lk.region), dtype=bool)
+        member[ops["_ent"].to_numpy()[hit]] = True
+        pos = pos[member[pos]]
+        ent = lk.index.pair_ent
+        first = np.searchsorted(ent, pos, side="left")
+        lk.leaders[key] = (pos, lk.region[pos], first, np.searchsorted(ent, pos, side="right") - first)
+    return lk.leaders[key]
+
+
+def counts_from_cubes(graph: ChainGraph, region: str | None, chain: str | None, segment: str | None,
+                      include_resolved: bool) -> ProblemCounts:
     """:class:`ProblemCounts` of a scope, read from the embedded graph's precomputed cubes.
+
+    Every chain of the graph when ``chain`` and ``segment`` are None. A chain × region scope
+    is a contiguous slice of the chain-major cubes (see :class:`~chaingraph.aggregates.CubeIndex`):
+    binary searches and ``bincount`` over the slice, no pass over the firms.
+
+    Parameters
+    ----------
+    graph : ChainGraph
+    region, chain, segment : str or None
+        Resolved region code, chain id and segment id.
+    include_resolved : bool
+
+    Returns
+    -------
+    ProblemCounts
 
     Raises
     ------
@@ -203,168 +384,366 @@ def counts_from_cubes(graph: ChainGraph, scope, include_resolved: bool) -> Probl
 
     Example
     -------
-    >>> counts_from_cubes(g, g.scope("330502", "childrenswear"), True).scope_size  # doctest: +SKIP
-    142
+    >>> counts_from_cubes(g, "330502", "childrenswear", None, True).scope_sizes  # doctest: +SKIP
+    array([142])
     """
-    t = graph.tables
-    agg = graph.aggregates
-    u = "" if include_resolved else "_u"
-    seg_ids = t["segments"]["id"].to_numpy()
-    prob_ids = t["problems"]["id"].to_numpy()
-    if scope.segment is not None:
-        group, groups = "_seg", graph.segment_positions(scope.chain, scope.segment)
-        cube, size_tab = agg["segment_cube"], agg["segment_sizes"]
+    lk = _lookup(graph)
+    lo, hi = region_range(region)
+    seg_pos = None
+    if segment is not None:
+        seg_pos = int(np.flatnonzero(graph.tables["segments"]["id"].to_numpy(dtype=object) == segment)[0])
+        chains = lk.seg_chain[[seg_pos]]
+    elif chain is None:
+        chains = np.arange(len(lk.chain_ids))
     else:
-        group, groups = "_chain", np.flatnonzero((t["chains"]["id"] == scope.chain).to_numpy())
-        cube, size_tab = agg["chain_cube"], agg["chain_sizes"]
-    in_region = _region_rows(size_tab["_region"].to_numpy(), scope.region)
-    n_scope = int(size_tab.loc[in_region & size_tab[group].isin(groups).to_numpy(), "firms"].sum())
-    rows = cube[_region_rows(cube["_region"].to_numpy(), scope.region) & cube[group].isin(groups).to_numpy()]
-    rows = rows[rows["affected" + u].to_numpy() > 0]
-    g = rows.groupby("_prob", sort=True)
-    src = rows["src_bits" + u].to_numpy(dtype=np.int64)
-    bits = sum(pd.Series((src >> i) & 1).groupby(rows["_prob"].to_numpy()).max() * (1 << i)
-               for i in range(len(SOURCES))) if len(rows) else pd.Series(dtype=np.int64)
-    per = pd.DataFrame({
-        "affected": g["affected" + u].sum(), "sev_sum": g["sev_sum" + u].sum(),
-        "max_severity": g["sev_max" + u].max(), "observations": g["n_obs" + u].sum(),
-        "open": g["open"].sum(), "improving": g["improving"].sum(),
-        "resolved": g["resolved"].sum() if include_resolved else g["open"].sum() * 0, "src_bits": bits,
-    })
-    per.index = prob_ids[per.index.to_numpy()]
-    seg_pos = groups if scope.segment is not None else graph.segment_positions(scope.chain)
-    sc = agg["segment_cube"]
-    sc = sc[_region_rows(sc["_region"].to_numpy(), scope.region) & sc["_seg"].isin(seg_pos).to_numpy()]
-    ps = sc.groupby(["_prob", "_seg"], sort=True)["affected" + u].sum()
-    ps = ps[ps > 0]
-    per_segment = pd.DataFrame({"problem_id": prob_ids[ps.index.get_level_values(0).to_numpy()],
-                                "segment_id": seg_ids[ps.index.get_level_values(1).to_numpy()],
-                                "affected": ps.to_numpy()})
-    ssz = agg["segment_sizes"]
-    ssz = ssz[_region_rows(ssz["_region"].to_numpy(), scope.region)].groupby("_seg")["firms"].sum()
-    segment_sizes = pd.Series(ssz.to_numpy(), index=seg_ids[ssz.index.to_numpy()])
-    lead = designated_leaders(graph, scope)
-    pairs = agg["pairs"]
-    ent_col = pairs["_ent"].to_numpy()
-    lo, hi = np.searchsorted(ent_col, lead, side="left"), np.searchsorted(ent_col, lead, side="right")
-    lp = pairs.iloc[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])] if len(lead) else pairs[:0]
-    if not include_resolved:
-        lp = lp[lp["status"].to_numpy() != STATUSES.index("resolved")]
-    leaders = pd.DataFrame({"problem_id": prob_ids[lp["_prob"].to_numpy()],
-                            "enterprise": take(t["enterprises"]["name"], lp["_ent"].to_numpy())})
-    return ProblemCounts(scope.chain, n_scope, per, per_segment, segment_sizes, leaders,
-                         _bench_means(graph, scope))
+        chains = np.flatnonzero(lk.chain_ids == chain)
+    u = "" if include_resolved else "_u"
+    ix, n_prob = lk.index, lk.n_prob
+    pp: dict[str, list] = {k: [] for k in ("chain", "problem", *ProblemCounts.PER_PROBLEM)}
+    ps: dict[str, list] = {k: [] for k in ("chain", "problem", "segment", "affected")}
+    lead_rows: list[np.ndarray] = []
+    lead_chain: list[np.ndarray] = []
+    sizes = np.zeros(len(lk.seg_chain), dtype=np.int64)
+    scope_sizes = np.zeros(len(chains), dtype=np.int64)
+    means = np.full((len(chains), lk.n_bench), np.nan)
+    zs, zk = ix.cols["segment_sizes"], "segment_sizes"
+    for s in range(len(lk.seg_chain)):  # denominators of common_segments: every segment in the region
+        if seg_pos is None and lk.seg_chain[s] not in chains:
+            continue
+        sizes[s] = int(zs["firms"][ix.rows(zk, s, lo, hi)].sum())
+    for k, ci in enumerate(chains):
+        segs = np.flatnonzero(lk.seg_chain == ci) if seg_pos is None else np.array([seg_pos])
+        if seg_pos is None:
+            cube, r = ix.cols["chain_cube"], ix.rows("chain_cube", ci, lo, hi)
+            scope_sizes[k] = int(ix.cols["chain_sizes"]["firms"][ix.rows("chain_sizes", ci, lo, hi)].sum())
+        else:
+            cube, r = ix.cols["segment_cube"], ix.rows("segment_cube", seg_pos, lo, hi)
+            scope_sizes[k] = sizes[seg_pos]
+        prob = cube["_prob"][r].astype(np.int64)
+        aff = np.bincount(prob, weights=cube["affected" + u][r], minlength=n_prob)
+        present = np.flatnonzero(aff > 0)
+        if len(present):
+            def total(col: str, p: np.ndarray = prob, rr: slice = r, c: dict = cube,
+                      keep: np.ndarray = present) -> np.ndarray:
+                return np.bincount(p, weights=c[col][rr], minlength=n_prob)[keep].astype(np.int64)
+
+            sev_max = np.zeros(n_prob, dtype=np.int64)
+            np.maximum.at(sev_max, prob, cube["sev_max" + u][r].astype(np.int64))
+            bits = np.zeros(n_prob, dtype=np.int64)
+            np.bitwise_or.at(bits, prob, cube["src_bits" + u][r].astype(np.int64))
+            pp["chain"].append(np.full(len(present), k))
+            pp["problem"].append(present)
+            pp["affected"].append(aff[present].astype(np.int64))
+            pp["sev_sum"].append(total("sev_sum" + u))
+            pp["max_severity"].append(sev_max[present].astype(float))
+            pp["observations"].append(total("n_obs" + u))
+            pp["open"].append(total("open"))
+            pp["improving"].append(total("improving"))
+            pp["resolved"].append(total("resolved") if include_resolved else np.zeros(len(present), dtype=np.int64))
+            pp["src_bits"].append(bits[present])
+        sc = ix.cols["segment_cube"]
+        for s in segs:
+            rs = ix.rows("segment_cube", s, lo, hi)
+            a = np.bincount(sc["_prob"][rs].astype(np.int64), weights=sc["affected" + u][rs], minlength=n_prob)
+            nz = np.flatnonzero(a > 0)
+            ps["chain"].append(np.full(len(nz), k))
+            ps["problem"].append(nz)
+            ps["segment"].append(np.full(len(nz), s))
+            ps["affected"].append(a[nz].astype(np.int64))
+        _, lead_region, first, cnt = _scope_leaders(graph, lk, int(ci), seg_pos)
+        inside = (lead_region >= lo) & (lead_region < hi)
+        first, cnt = first[inside], cnt[inside]
+        rows = np.repeat(first - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        if not include_resolved:
+            rows = rows[ix.pair_status[rows] != STATUSES.index("resolved")]
+        lead_rows.append(rows)
+        lead_chain.append(np.full(len(rows), k))
+        means[k] = _bench_means(graph, lk, int(ci), region, seg_pos, lo, hi)
+    rows = np.concatenate(lead_rows) if lead_rows else np.zeros(0, dtype=np.int64)
+    names, rank = lk.names_of(graph, ix.pair_ent[rows].astype(np.int64))
+    leaders = {"chain": np.concatenate(lead_chain) if lead_chain else np.zeros(0, dtype=np.int64),
+               "problem": ix.pair_prob[rows].astype(np.int64), "enterprise": names, "name_rank": rank}
+
+    def stack(d: dict[str, list], floats: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+        return {c: (np.concatenate(v) if v else np.zeros(0, dtype=float if c in floats else np.int64))
+                for c, v in d.items()}
+
+    return ProblemCounts(lk.chain_ids[chains], scope_sizes, stack(pp, ("max_severity",)), stack(ps), sizes,
+                         leaders, means)
+
+
+def _bench_means(graph: ChainGraph, lk: _Lookup, ci: int, region: str | None, seg: int | None, lo: int,
+                 hi: int) -> np.ndarray:
+    """Per benchmark position: mean of the scope firms' latest values (NaN: none measured)."""
+    if seg is None:
+        bc = lk.index.cols["bench_cube"]
+        r = lk.index.rows("bench_cube", ci, lo, hi)
+        b = bc["_bench"][r].astype(np.int64)
+        total = np.bincount(b, weights=bc["value_sum"][r], minlength=lk.n_bench)
+        n = np.bincount(b, weights=bc["value_n"][r], minlength=lk.n_bench)
+    else:
+        t = graph.tables
+        mask = graph.scope(region, str(lk.chain_ids[ci]), str(t["segments"]["id"].iat[seg])).mask
+        mea = t["measurements"]
+        latest = latest_measurements(mea[mask[mea["_ent"].to_numpy()]])
+        b = latest["_bench"].to_numpy().astype(np.int64)
+        total = np.bincount(b, weights=latest["value"].to_numpy(dtype=float), minlength=lk.n_bench)
+        n = np.bincount(b, minlength=lk.n_bench).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+# -- finishing, shared by both engines ---------------------------------------------------------
+
+_SOURCES_TEXT = np.array(sources_text(np.arange(1 << len(SOURCES))), dtype=object)
+_STR = pd.StringDtype(na_value=np.nan)
+
+
+class _Catalog:
+    """The model tables :func:`finish_problems` labels rows with, as numpy arrays (built once per tables)."""
+
+    def __init__(self, problems: pd.DataFrame, segments: pd.DataFrame, benchmarks: pd.DataFrame) -> None:
+        def col(df: pd.DataFrame, c: str) -> np.ndarray:
+            return df[c].to_numpy(dtype=object, na_value=None)
+
+        self.prob_ids = col(problems, "id")
+        self.prob_rank = _rank(self.prob_ids)
+        self.prob_cols = {c: col(problems, c) for c in ("name", "category", "kind", "standard_ref", "benchmark_id")}
+        self.prob_cols["category_zh"] = np.array([ENUM_ZH["category"].get(v) for v in self.prob_cols["category"]],
+                                                 dtype=object)
+        self.prob_cols["kind_zh"] = np.array([ENUM_ZH["kind"].get(v) for v in self.prob_cols["kind"]], dtype=object)
+        self.seg_ids = col(segments, "id")
+        self.seg_name = np.array([str(v) for v in col(segments, "name")], dtype=object)
+        self.seg_rank = _rank(self.seg_name)
+        self.seg_key = segments["key_link"].fillna(False).to_numpy(dtype=bool) if len(segments) else np.zeros(
+            0, dtype=bool)
+        self.bench_ids = col(benchmarks, "id")
+        self._prob_at = pd.Index(self.prob_ids)
+        self._seg_at = pd.Index(self.seg_ids)
+        self._bench_at = pd.Index(self.bench_ids)
+        bpos = self.bench_pos(self.prob_cols["benchmark_id"], missing=-1)
+        self.prob_bench = bpos
+        has = bpos >= 0
+
+        def per_problem(c: str, fill: object, dtype: object) -> np.ndarray:
+            out = np.full(len(bpos), fill, dtype=dtype)
+            if len(benchmarks):
+                vals = benchmarks[c]
+                vals = (pd.to_numeric(vals, errors="coerce").to_numpy(dtype=float) if dtype is float
+                        else vals.to_numpy(dtype=object, na_value=None))
+                out[has] = vals[bpos[has]]
+            return out
+
+        self.metric = per_problem("metric", None, object)
+        self.unit = per_problem("unit", None, object)
+        self.domestic = per_problem("domestic_advanced", np.nan, float)
+        self.international = per_problem("international_advanced", np.nan, float)
+        hib = per_problem("higher_is_better", None, object)
+        self.sign = np.array([-1.0 if (h is not None and h == h and not bool(h)) else 1.0 for h in hib])
+
+    @staticmethod
+    def _pos(index: pd.Index, ids: np.ndarray, what: str, missing: int | None) -> np.ndarray:
+        pos = index.get_indexer(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+        if missing is None and (pos < 0).any():
+            raise KeyError(f"unknown {what} id(s): {sorted(set(ids[pos < 0].tolist()))[:5]}")
+        return pos.astype(np.int64)
+
+    def problem_pos(self, ids: np.ndarray) -> np.ndarray:
+        return self._pos(self._prob_at, ids, "problem", None)
+
+    def segment_pos(self, ids: np.ndarray) -> np.ndarray:
+        return self._pos(self._seg_at, ids, "segment", None)
+
+    def bench_pos(self, ids: np.ndarray, missing: int | None = None) -> np.ndarray:
+        ids = np.array([v if isinstance(v, str) else None for v in ids], dtype=object)
+        return self._pos(self._bench_at, ids, "benchmark", missing)
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Rank of each text in Python string order (equal texts share nothing; order among them is stable)."""
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[sorted(range(len(values)), key=lambda i: str(values[i]))] = np.arange(len(values))
+    return rank
+
+
+_CATALOGS: dict[tuple[int, int, int], tuple[tuple, _Catalog]] = {}
+
+
+def _catalog(problems: pd.DataFrame, segments: pd.DataFrame, benchmarks: pd.DataFrame) -> _Catalog:
+    """The :class:`_Catalog` of these three tables, cached while they live (same objects → same catalog)."""
+    key = (id(problems), id(segments), id(benchmarks))
+    hit = _CATALOGS.get(key)
+    if hit is not None and all(r() is f for r, f in zip(hit[0], (problems, segments, benchmarks), strict=True)):
+        return hit[1]
+    cat = _Catalog(problems, segments, benchmarks)
+    for k in [k for k, (refs, _) in _CATALOGS.items() if any(r() is None for r in refs)]:
+        del _CATALOGS[k]
+    _CATALOGS[key] = (tuple(weakref.ref(f) for f in (problems, segments, benchmarks)), cat)
+    return cat
+
+
+def _join_groups(group: np.ndarray, texts: pa.Array, n: int) -> np.ndarray:
+    """Per group 0..n-1: its texts (already in order, groups contiguous and ascending) joined with 、.
+
+    Done in Arrow (a list array over the texts, then ``binary_join``): the country-wide list of
+    every chain joins ~100,000 labels. Groups without any text get None.
+    """
+    counts = np.bincount(group, minlength=n) if len(group) else np.zeros(n, dtype=np.int64)
+    offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32), type=pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, texts.cast(pa.string())), "、")
+    joined = pc.if_else(pa.array(counts > 0), joined, pa.scalar(None, type=pa.string()))
+    return joined.to_numpy(zero_copy_only=False)
+
+
+def _label(names: np.ndarray, *numbers: np.ndarray) -> pa.Array:
+    """``name(n)`` or ``name(n/d)`` for each item, vectorised."""
+    parts: list[object] = [pa.array(names, type=pa.string()), "("]
+    for i, v in enumerate(numbers):
+        if i:
+            parts.append("/")
+        parts.append(pa.array(v, type=pa.int64()).cast(pa.string()))
+    parts.append(")")
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def finish_problems(counts: ProblemCounts, problems: pd.DataFrame, segments: pd.DataFrame,
                     benchmarks: pd.DataFrame, *, min_firms: int, min_share: float) -> pd.DataFrame:
     """The common-problem list from :class:`ProblemCounts`: shares, Wilson bound, ranking, labels.
 
-    Shared by the embedded and the Neo4j engines, so both give the same rows.
+    Shared by the embedded and the Neo4j engines, so both give the same rows. Vectorised
+    over every (chain, problem) row at once; text labels are joined in plain Python over
+    the few items they hold.
 
     Parameters
     ----------
     counts : ProblemCounts
     problems, segments, benchmarks : pandas.DataFrame
-        The model's tables (at least ``id`` and the display columns).
+        The model's tables (at least ``id`` and the display columns) that the counts'
+        positions refer to.
     min_firms, min_share
         The thresholds for "common".
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`.
+        Columns :data:`COLUMNS`; chains in the order of ``counts.chain_ids``, problems
+        by ``score`` (then firms affected, then id) within each chain.
 
     Raises
     ------
-    KeyError
-        If a counted problem or segment id is not in the tables.
+    IndexError
+        If a position in ``counts`` is outside the tables.
 
     Example
     -------
     >>> finish_problems(counts, g.tables["problems"], g.tables["segments"], g.tables["benchmarks"],
     ...                 min_firms=3, min_share=0.1)  # doctest: +SKIP
     """
-    per = counts.per_problem.copy()
-    per.index.name = None  # a name clashing with the problem_id column would make sorting ambiguous
-    n_scope = counts.scope_size
-    if n_scope == 0 or per.empty:
+    cat = _catalog(problems, segments, benchmarks)
+    pp = counts.per_problem
+    ch_all = pp["chain"]
+    keep = (pp["affected"] > 0) & (counts.scope_sizes[ch_all] > 0) if len(ch_all) else np.zeros(0, dtype=bool)
+    if not keep.any():
         return empty(COLUMNS)
-    per["sources"] = sources_text(per["src_bits"].to_numpy())
-    per["mean_severity"] = per["sev_sum"] / per["affected"]
-    seg = segments.set_index("id")
-    ps = counts.per_segment[counts.per_segment["problem_id"].isin(per.index)]
-    pid = ps["problem_id"].to_numpy()
-    names = seg["name"].reindex(ps["segment_id"]).to_numpy()
-    n = ps["affected"].to_numpy()
-    per["segments"] = _label_counts(pid, names, n)
-    per["segments_touched"] = ps.groupby("problem_id").size()
-    key = seg["key_link"].reindex(ps["segment_id"]).fillna(False).to_numpy(dtype=bool)
-    per["key_links"] = _label_counts(pid[key], names[key], n[key]).str.replace(r"\(\d+\)", "", regex=True)
-    per["key_link"] = per["key_links"].notna()
-    denom = counts.segment_sizes.reindex(ps["segment_id"]).fillna(0).to_numpy(dtype=np.int64)
+    aff = pp["affected"][keep]
+    ch, pr = ch_all[keep], pp["problem"][keep]
+    n_scope = counts.scope_sizes[ch]
+    mean_sev = pp["sev_sum"][keep] / aff
+    share = aff / n_scope
+    lower = wilson_lower(aff, n_scope)
+    score = share * mean_sev
+    order = np.lexsort((cat.prob_rank[pr], -aff, -score, ch))
+    k = len(order)
+    ch, pr, aff, n_scope, mean_sev, share, lower, score = (a[order] for a in (ch, pr, aff, n_scope, mean_sev,
+                                                                                share, lower, score))
+    sel = np.flatnonzero(keep)[order]
+
+    def col(name: str) -> np.ndarray:
+        return pp[name][sel]
+
+    # rank and Pareto share within each chain
+    starts = np.flatnonzero(np.r_[True, ch[1:] != ch[:-1]])
+    ends = np.r_[starts[1:], k]
+    rank = np.empty(k, dtype=np.int64)
+    cum = np.zeros(k)
+    for a, b in zip(starts, ends, strict=True):
+        rank[a:b] = np.arange(1, b - a + 1)
+        total = score[a:b].sum()
+        if total > 0:
+            cum[a:b] = np.cumsum(score[a:b]) / total
+    # output row of each (chain, problem)
+    n_prob = max(len(cat.prob_ids), 1)
+    row_of = np.full(len(counts.chain_ids) * n_prob, -1, dtype=np.int64)
+    row_of[ch * n_prob + pr] = np.arange(k)
+
+    def rows_of(d: dict[str, np.ndarray]) -> np.ndarray:
+        r = row_of[d["chain"] * n_prob + d["problem"]] if len(d["chain"]) else np.zeros(0, dtype=np.int64)
+        return r
+
+    # segment labels: name(firms), most affected first, then by name
+    ps = counts.per_segment
+    r = rows_of(ps)
+    ok = (r >= 0) & (ps["affected"] > 0)
+    r, seg, n = r[ok], ps["segment"][ok], ps["affected"][ok]
+    o = np.lexsort((cat.seg_rank[seg], -n, r))
+    r, seg, n = r[o], seg[o], n[o]
+    names = cat.seg_name[seg]
+    segments_txt = _join_groups(r, _label(names, n), k)
+    touched = np.bincount(r, minlength=k)
+    key = cat.seg_key[seg]
+    key_txt = _join_groups(r[key], pa.array(names[key], type=pa.string()), k)
+    denom = counts.segment_sizes[seg]
     common = (n >= min_firms) & (denom > 0) & (wilson_lower(n, np.maximum(denom, 1)) >= min_share)
-    per["common_segments"] = _label_counts(pid[common], names[common], n[common], denom[common])
-    lead = counts.leaders[counts.leaders["problem_id"].isin(per.index)].sort_values(["problem_id", "enterprise"])
-    per["leaders_affected"] = lead.groupby("problem_id").size()
-    per["leaders"] = lead.groupby("problem_id")["enterprise"].agg("、".join) if len(lead) else pd.Series(
-        dtype="str")
-    probs = problems.set_index("id").reindex(per.index)
-    out = pd.DataFrame({
-        "chain_id": counts.chain_id, "problem_id": per.index.to_numpy(), "problem": probs["name"].to_numpy(),
-        "category": probs["category"].to_numpy(), "kind": probs["kind"].to_numpy(),
-        "standard_ref": probs["standard_ref"].to_numpy(), "benchmark_id": probs["benchmark_id"].to_numpy(),
-    }, index=per.index).join(per)
-    out["category_zh"] = out["category"].map(ENUM_ZH["category"])
-    out["kind_zh"] = out["kind"].map(ENUM_ZH["kind"])
-    out["scope_size"] = n_scope
-    out["share"] = out["affected"] / n_scope
-    out["share_lower"] = wilson_lower(out["affected"].to_numpy(), n_scope)
-    out["score"] = out["share"] * out["mean_severity"]
-    out["is_common"] = (out["affected"] >= min_firms) & (out["share_lower"] >= min_share)
-    out = out.sort_values(["score", "affected", "problem_id"], ascending=[False, False, True])
-    total = out["score"].sum()
-    out["cum_share"] = out["score"].cumsum() / total if total > 0 else 0.0
-    out["rank"] = np.arange(1, len(out) + 1)
-    out = _benchmark_gap(out, benchmarks, counts.bench_means)
-    for c in ("segments_touched", "leaders_affected"):
-        out[c] = out[c].fillna(0)
-    out["key_link"] = out["key_link"].fillna(False)
-    return out.reset_index(drop=True)[list(COLUMNS)].astype(COLUMNS)
-
-
-def _compute(graph: ChainGraph, scope, min_firms: int, min_share: float, include_resolved: bool) -> pd.DataFrame:
-    """The list for one scope of the embedded graph."""
-    t = graph.tables
-    return finish_problems(counts_from_cubes(graph, scope, include_resolved), t["problems"], t["segments"],
-                           t["benchmarks"], min_firms=min_firms, min_share=min_share)
-
-
-def _bench_means(graph: ChainGraph, scope) -> pd.Series:
-    """Benchmark id → mean of the scope firms' latest values (from the cube, or directly for a segment)."""
-    t = graph.tables
-    if scope.segment is None:
-        bc = graph.aggregates["bench_cube"]
-        chain_rows = np.flatnonzero((t["chains"]["id"] == scope.chain).to_numpy())
-        bc = bc[_region_rows(bc["_region"].to_numpy(), scope.region) & bc["_chain"].isin(chain_rows).to_numpy()]
-        g = bc.groupby("_bench")
-        mean = g["value_sum"].sum() / g["value_n"].sum()
+    common_txt = _join_groups(r[common], _label(names[common], n[common], denom[common]), k)
+    # leaders affected, by name
+    ld = counts.leaders
+    lr = rows_of(ld)
+    found = lr >= 0
+    names = ld["enterprise"]
+    names = (names if isinstance(names, pa.Array) else pa.array(names, type=pa.string(), from_pandas=True)).filter(
+        pa.array(found))
+    if "name_rank" in ld:  # the counting engine ranked the names already: one integer sort
+        by_name = ld["name_rank"][found]
+        o = np.argsort(lr[found] * (int(by_name.max()) + 1 if len(by_name) else 1) + by_name)
     else:
-        from ..aggregates import latest_measurements
+        o = pc.sort_indices(pa.table({"r": lr[found], "name": names}),
+                            sort_keys=[("r", "ascending"), ("name", "ascending")]).to_numpy()
+    lgroup = lr[found][o]
+    leaders_txt = _join_groups(lgroup, names.take(pa.array(o, type=pa.int64())), k)
+    leaders_n = np.bincount(lgroup, minlength=k) if len(lgroup) else np.zeros(k, dtype=np.int64)
+    # benchmark gap: positive = behind the advanced level
+    bpos = cat.prob_bench[pr]
+    scope_mean = np.full(k, np.nan)
+    has = bpos >= 0
+    scope_mean[has] = counts.bench_means[ch[has], bpos[has]]
+    dom, intl, sign = cat.domestic[pr], cat.international[pr], cat.sign[pr]
+    pcols = cat.prob_cols
+    cols: dict[str, object] = {
+        "rank": rank, "chain_id": counts.chain_ids[ch], "problem_id": cat.prob_ids[pr], "problem": pcols["name"][pr],
+        "category": pcols["category"][pr], "category_zh": pcols["category_zh"][pr], "kind": pcols["kind"][pr],
+        "kind_zh": pcols["kind_zh"][pr], "standard_ref": pcols["standard_ref"][pr], "affected": aff,
+        "scope_size": n_scope, "share": share, "share_lower": lower, "mean_severity": mean_sev,
+        "max_severity": col("max_severity"), "score": score, "cum_share": cum,
+        "is_common": (aff >= min_firms) & (lower >= min_share), "observations": col("observations"),
+        "sources": _SOURCES_TEXT[col("src_bits") & ((1 << len(SOURCES)) - 1)], "segments": segments_txt,
+        "segments_touched": touched, "common_segments": common_txt, "key_link": key_txt != None,  # noqa: E711
+        "key_links": key_txt, "leaders_affected": leaders_n, "leaders": leaders_txt, "open": col("open"),
+        "improving": col("improving"), "resolved": col("resolved"), "benchmark_id": pcols["benchmark_id"][pr],
+        "metric": cat.metric[pr], "unit": cat.unit[pr], "scope_mean": scope_mean, "domestic_advanced": dom,
+        "international_advanced": intl, "gap_domestic": sign * (dom - scope_mean),
+        "gap_international": sign * (intl - scope_mean),
+    }
+    return pd.DataFrame({c: _typed(cols[c], t) for c, t in COLUMNS.items()}, copy=False)
 
-        mea = t["measurements"]
-        mean = latest_measurements(mea[scope.mask[mea["_ent"].to_numpy()]]).groupby("_bench")["value"].mean()
-    return pd.Series(mean.to_numpy(), index=t["benchmarks"]["id"].to_numpy()[mean.index.to_numpy()])
 
+def _typed(values: np.ndarray, dtype: str) -> object:
+    """``values`` as a column of ``dtype`` (one conversion; numpy columns of the right kind pass as they are)."""
+    if dtype == "str":
+        if _STR.storage == "pyarrow":  # straight from Arrow: pd.array checks every element in Python
+            from pandas.arrays import ArrowStringArray
 
-def _benchmark_gap(out: pd.DataFrame, benchmarks: pd.DataFrame, means: pd.Series) -> pd.DataFrame:
-    """Scope mean of the linked metric against the advanced levels (positive gap = behind)."""
-    b = benchmarks.set_index("id")
-    for c in ("metric", "unit", "domestic_advanced", "international_advanced"):
-        out[c] = out["benchmark_id"].map(b[c]) if len(b) else np.nan
-    out["scope_mean"] = out["benchmark_id"].map(means) if len(means) else np.nan
-    hib = out["benchmark_id"].map(b["higher_is_better"]) if len(b) else pd.Series(np.nan, index=out.index)
-    sign = np.where(hib.fillna(True).astype(bool), 1.0, -1.0)
-    out["gap_domestic"] = sign * (out["domestic_advanced"].astype(float) - out["scope_mean"].astype(float))
-    out["gap_international"] = sign * (out["international_advanced"].astype(float) - out["scope_mean"].astype(float))
-    return out
+            return ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
+        return pd.array(values, dtype=_STR)
+    if dtype == "Int64":
+        return pd.array(values, dtype="Int64")
+    return np.asarray(values, dtype=dtype)
