@@ -255,3 +255,32 @@ def test_queries_on_every_sample(wuxing):
     top = q.common_problems(wuxing, "吴兴区", "童装")
     assert top["is_common"].any()
     assert np.all(np.diff(top["score"].to_numpy()) <= 1e-12)
+
+
+def _cut_sizes_by_removal(U):
+    """The slow definition: remove each articulation point, measure what falls off its component."""
+    import networkx as nx
+
+    out = {}
+    for a in nx.articulation_points(U):
+        comp = nx.node_connected_component(U, a)
+        H = U.subgraph(comp - {a})
+        out[a] = len(comp) - 1 - max(len(c) for c in nx.connected_components(H))
+    return out
+
+
+def test_cut_sizes_equal_the_removal_definition():
+    import networkx as nx
+
+    from chaingraph.queries.weak_links import cut_sizes
+
+    graphs = [nx.path_graph(6), nx.star_graph(5), nx.barbell_graph(4, 3), nx.lollipop_graph(5, 4),
+              nx.disjoint_union(nx.cycle_graph(5), nx.path_graph(4))]
+    for seed in range(40):  # sparse random forests-with-cycles, like a county's supply network
+        G = nx.gnm_random_graph(60, 70 + seed, seed=seed)
+        G.add_edge(0, 0)  # a self-loop must not change anything
+        graphs.append(G)
+    for G in graphs:
+        want = _cut_sizes_by_removal(G)
+        assert cut_sizes(G) == want
+    assert sum(len(_cut_sizes_by_removal(G)) for G in graphs) > 100  # the graphs do have articulation points
