@@ -14,6 +14,11 @@ objects; peak RSS is the child's own ``VmHWM``):
 * ``composition``, ``chain_map`` (+ ``write_map_html``), ``leaders``, ``weak_links``,
   ``exposure`` for the county × chain closest to 2,000 firms (the biggest when none
   reaches 2,000);
+* ``chain_map.draw`` — the first draw of that map's HTML in headless Chromium (Debian's
+  ``/usr/bin/chromium`` driven by Playwright, offline, as in ``tests/test_map_browser.py``):
+  the page's own ``window.__chainmap.firstDrawMs`` (ms after navigation start), median of
+  3 loads after one warm-up, each in a fresh browser context; reported as "not measured"
+  with the reason when Playwright or Chromium is missing;
 * the **plain baseline**: one networkx ``MultiDiGraph`` of everything built with Python
   loops from the CSV files, and the same ``common_problems`` answer computed with
   Python loops over it (county, province, country), its answer checked against ours.
@@ -75,12 +80,24 @@ TARGETS: dict[str, tuple[str, str, float | None, int | None]] = {
     "composition.country": ("composition — whole country × top chain", "—", None, None),
     "chain_map": ("chain_map — county × chain of ~2,000 firms", "≤ 0.5 s", 0.5, None),
     "chain_map.html": ("write_map_html for that map", "≤ 0.5 s", 0.5, None),
+    "chain_map.draw": ("first draw in Chromium of that map", "≤ 2 s", 2.0, None),
     "leaders": ("leaders — county × chain of ~2,000 firms", "≤ 2 s", 2.0, None),
     "weak_links": ("weak_links — county × chain of ~2,000 firms", "≤ 2 s", 2.0, None),
     "exposure": ("exposure — top problem of that county × chain", "—", None, None),
 }
 SPEEDUP_TARGET = 30.0
 SPEEDUP_N = 100_000
+
+# The browser of tests/test_map_browser.py: Debian's chromium driven through Playwright's
+# executable_path (``playwright install`` downloads are not used), and no name resolves.
+CHROMIUM = Path(os.environ.get("CHAINGRAPH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+DRAW_TIMEOUT_S = 60.0
+DRAW_REPS = 3
 
 # ---------------------------------------------------------------------------
 # Child side: one measured step per process
@@ -198,6 +215,8 @@ def _child(step: str, spec: dict[str, Any]) -> dict[str, Any]:
         out.update(_query(g, spec, reps, profile))
     elif step == "baseline":
         out.update(_baseline(spec, reps))
+    elif step == "draw":
+        out.update(_draw([Path(f) for f in spec["html"]], int(spec.get("reps", DRAW_REPS))))
     else:
         raise SystemExit(f"unknown step {step}")
     out["peak_rss"] = _vmhwm()
@@ -287,10 +306,98 @@ def _query(g, spec: dict[str, Any], reps: int, profile: bool) -> dict[str, Any]:
         files = html.pop("_out")
         html["files"] = len(files)
         html["bytes"] = sum(f.stat().st_size for f in files)
+        html["paths"] = [str(f) for f in files]  # for the draw step; dropped before results.json
         res["html"] = html
     else:
         res["rows"] = len(out)
     return res
+
+
+def _draw_unavailable() -> str | None:
+    """Why the first draw cannot be measured here (no Chromium, no Playwright), or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found; scripts/setup-test-env installs Debian's chromium"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright not installed; scripts/setup-test-env installs it"
+    return None
+
+
+def _first_draw(browser: Any, path: Path) -> dict[str, Any]:
+    """Open ``path`` in a fresh context of ``browser`` (no cache, no storage shared with other loads), offline,
+    and return the page's own ``window.__chainmap`` timings once the network has drawn."""
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        # the map must be self-contained: anything but the file itself is refused, not fetched
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    try:
+        page = ctx.new_page()
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(path.resolve().as_uri())
+        # poll with evaluate: page.wait_for_function uses eval, which the map's Content-Security-Policy refuses;
+        # the poll does not affect the number, which the page records itself at its first afterDrawing
+        end = time.monotonic() + DRAW_TIMEOUT_S
+        while True:
+            st = page.evaluate("window.__chainmap || null")
+            if st and st.get("firstDrawMs") is not None:
+                break
+            if time.monotonic() > end:
+                raise TimeoutError(f"{path.name}: no first draw within {DRAW_TIMEOUT_S:.0f} s; errors {errors[:3]}")
+            time.sleep(0.05)
+    finally:
+        ctx.close()
+    return {"first_draw_ms": float(st["firstDrawMs"]), "script_start_ms": st.get("scriptStartMs"),
+            "nodes": st.get("nodes"), "edges": st.get("edges"), "blocked": blocked, "errors": errors}
+
+
+def _draw(paths: list[Path], reps: int) -> dict[str, Any]:
+    """First draw in headless Chromium of the map written by ``chain_map.html``: one warm-up load, then the
+    median of ``reps`` loads. When the map was split (summary + per-segment pages) the largest segment page
+    is measured too and the value is the slower of the two, since a user opens both."""
+    reason = _draw_unavailable()
+    if reason:
+        return {"skipped": reason}
+    from playwright.sync_api import sync_playwright
+
+    measured = paths[:1] + ([max(paths[1:], key=lambda f: f.stat().st_size)] if len(paths) > 1 else [])
+    pages: list[dict[str, Any]] = []
+    version = None
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            version = browser.version
+            try:
+                for path in measured:
+                    warm = _first_draw(browser, path)
+                    loads = [_first_draw(browser, path) for _ in range(reps)]
+                    starts = [x["script_start_ms"] for x in loads if x["script_start_ms"] is not None]
+                    pages.append({
+                        "file": path.name, "bytes": path.stat().st_size, "nodes": loads[-1]["nodes"],
+                        "edges": loads[-1]["edges"], "warmup_ms": warm["first_draw_ms"],
+                        "times_ms": [x["first_draw_ms"] for x in loads],
+                        "first_draw_ms": statistics.median(x["first_draw_ms"] for x in loads),
+                        "script_start_ms": statistics.median(starts) if starts else None,
+                        "blocked": sorted({u for x in [warm, *loads] for u in x["blocked"]}),
+                        "errors": sorted({e for x in [warm, *loads] for e in x["errors"]})[:10]})
+            finally:
+                browser.close()
+    except Exception as exc:  # a browser that cannot start or draw is reported, not fatal
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        return {"skipped": f"Chromium failed: {type(exc).__name__}: {first}"}
+    worst = max(pages, key=lambda pg: pg["first_draw_ms"])
+    return {"median_s": worst["first_draw_ms"] / 1000, "reps": reps, "files": len(paths), "pages": pages,
+            "chromium": f"{CHROMIUM} {version}"}
 
 
 # ---------------------------------------------------------------------------
@@ -526,6 +633,8 @@ def measure(n: int, seed: int, work: Path, reps: int, baseline_max: int | None, 
         res["queries"][what] = q
         extra = f", html {q['html']['median_s'] * 1000:.0f} ms" if "html" in q else ""
         _say(f"  {what}: {q['median_s'] * 1000:.1f} ms (median of {q['reps']}){extra}")
+        if what == "chain_map":
+            q["draw"] = _measure_draw(q["html"].pop("paths"), log)
     # plain networkx baseline
     run_base = baseline_max is None or n <= baseline_max
     if not run_base:
@@ -558,6 +667,22 @@ def measure(n: int, seed: int, work: Path, reps: int, baseline_max: int | None, 
     return res
 
 
+def _measure_draw(paths: list[str], log: Path) -> dict[str, Any]:
+    """The ``chain_map.draw`` step in its own subprocess (the browser is not run inside the timed query
+    process); a failure is recorded as "not measured" so that the rest of the bench still runs."""
+    try:
+        d = _run_child("draw", {"html": paths, "reps": DRAW_REPS}, log, timeout=20 * 60)
+    except (RuntimeError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
+        d = {"skipped": f"draw step failed: {exc}"}
+    if d.get("skipped"):
+        _say(f"  chain_map.draw: not measured ({d['skipped']})")
+    else:
+        notes = "; ".join(f"{pg['file']} {pg['bytes'] / 1e6:.1f} MB {pg['first_draw_ms']:.0f} ms"
+                          for pg in d["pages"])
+        _say(f"  chain_map.draw: first draw {d['median_s'] * 1000:.0f} ms (median of {d['reps']}; {notes})")
+    return d
+
+
 def _line_profile(args: list[str], log: Path) -> str | None:
     """Markdown table of ``bench/profile_lines.py`` (py-spy), or None when py-spy is missing or fails."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -583,7 +708,8 @@ def profile_misses(results: dict[str, Any], work: Path, seed: int, log: Path) ->
     lines = run.setdefault("line_profiles", {})
     plan_arg = json.dumps(run["plan"])
     for key, status in _statuses(run).items():
-        if status["met"] is not False:
+        if status["met"] is not False or key == "chain_map.draw":
+            # the first draw's time is spent in the browser: nothing for cProfile or py-spy to see
             continue
         _say(f"profiling {key} at N={n:,}")
         if key.startswith("build"):
@@ -638,6 +764,8 @@ def _value(run: dict[str, Any], key: str) -> float | None:
         return run["reload"]["median_s"]
     if key == "chain_map.html":
         return run["queries"]["chain_map"]["html"]["median_s"]
+    if key == "chain_map.draw":
+        return (run["queries"]["chain_map"].get("draw") or {}).get("median_s")
     q = run["queries"].get(key)
     return q["median_s"] if q else None
 
@@ -649,6 +777,8 @@ def _step(run: dict[str, Any], key: str) -> dict[str, Any] | None:
         return run["reload"]
     if key == "chain_map.html":
         return run["queries"]["chain_map"]["html"]
+    if key == "chain_map.draw":
+        return run["queries"]["chain_map"].get("draw")  # absent in results from before the step existed
     return run["queries"].get(key)
 
 
@@ -673,6 +803,19 @@ def _statuses(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
         out[key] = {"value": v, "met": (v <= limit) if applies and v is not None else None, "limit": limit,
                     "cpu": cpu, "met_cpu": (min(v, cpu) <= limit) if applies and v is not None and cpu else None,
                     "load": _load(run, key)}
+    return out
+
+
+def _draw_notes(draw: dict[str, Any]) -> list[str]:
+    """Below the first-draw cell: each measured page's size, and how much of the time the page script took
+    (the rest is loading and parsing the file before the script starts)."""
+    out = []
+    for i, pg in enumerate(draw.get("pages", [])):
+        what = "" if len(draw["pages"]) == 1 else ("summary page " if i == 0 else "largest segment page ")
+        after = (f", draw {pg['first_draw_ms'] - pg['script_start_ms']:.0f} ms after script start"
+                 if pg.get("script_start_ms") is not None else "")
+        ms = f" {pg['first_draw_ms']:.0f} ms" if len(draw["pages"]) > 1 else ""
+        out.append(f"{what}{pg['bytes'] / 1e6:.1f} MB{ms}{after}")
     return out
 
 
@@ -812,7 +955,12 @@ def render(results: dict[str, Any], why: dict[str, str]) -> str:
              "other people's test runs: when the load exceeds the cores, wall time of a single-threaded step is "
              "inflated while its CPU time is not, so CPU time is close to what an idle machine would show (for "
              "multi-threaded steps — CSV reading, Parquet — CPU time adds up the threads and can exceed the wall "
-             "time). The status is judged on wall time; *cpu ok* marks a miss whose CPU time is within the target.")
+             "time). The status is judged on wall time; *cpu ok* marks a miss whose CPU time is within the target. "
+             f"The first draw is the page's own `window.__chainmap.firstDrawMs` (ms after navigation start) in "
+             f"headless Chromium (Playwright, offline, a fresh browser context per load): median of {DRAW_REPS} "
+             "loads after one warm-up, with the file size and the time from the page script's start to the draw "
+             "below; when the map is split into a summary and per-segment pages, the slower of the summary and "
+             "the largest segment page.")
     L.append("")
     head = "| work | target | " + " | ".join(f"N = {n:,}" for n in sizes) + " | status |"
     L.append(head)
@@ -829,11 +977,17 @@ def render(results: dict[str, Any], why: dict[str, str]) -> str:
                 extra.append(f"cpu {_fmt(key, st['cpu'])}")
             if st["load"] is not None:
                 extra.append(f"load {st['load']:.1f}")
-            cells.append(_fmt(key, st["value"]) + mark + (f"<br><sub>{', '.join(extra)}</sub>" if extra else ""))
+            shown = _fmt(key, st["value"])
+            if key == "chain_map.draw":
+                draw = _step(r, key) or {}
+                if draw.get("skipped"):
+                    shown = f"not measured ({draw['skipped']})"
+                extra.extend(_draw_notes(draw))
+            cells.append(shown + mark + (f"<br><sub>{', '.join(extra)}</sub>" if extra else ""))
         s = st_last[key]
         where = f" at {last['n']:,}" if at_n is None or at_n == last["n"] else f" (applies at {at_n:,})"
         if s["met"] is None:
-            status = "—"
+            status = "not measured" if s["limit"] is not None and s["value"] is None else "—"
         elif s["met"]:
             status = "met" + where
         else:
@@ -971,6 +1125,7 @@ def main(argv: list[str] | None = None) -> int:
     MAX_LOAD = args.max_load
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     results: dict[str, Any] = {"machine": _machine(), "engine": _engine(), "reps": args.reps, "runs": {}}
+    out_md.parent.mkdir(parents=True, exist_ok=True)  # results.json is written after each N, into this folder
     old = json.loads(out_json.read_text(encoding="utf-8")) if out_json.exists() else {}
     if args.merge:
         results["runs"] = old.get("runs", {})
