@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import codes, parse
-from .io import Dataset, RawPart, read_dataset
+from .io import Dataset, NotStreamable, RawPart, read_dataset
 from .model import LOAD_ORDER, TABLES, Table, header_map, normalise_header
 from .reasons import REASONS
 from .regions import load_regions
@@ -61,6 +61,12 @@ class ValidationResult:
         Files read with their table, sheet and encoding.
     strict : bool
         Whether warnings were treated as errors.
+    references : dict
+        Table name → {foreign-key column → for each accepted row, the row of the accepted target
+        table it references (int32, -1 when none)}, as found by the foreign-key check. May cover only
+        the first rows of a table when later rows were derived (``derived`` in the summary). The
+        graph build (:meth:`ChainGraph.from_validation`) turns these into its endpoint positions
+        instead of looking every key up again, and empties this dict.
     """
 
     dataset: str
@@ -70,6 +76,7 @@ class ValidationResult:
     summary: pd.DataFrame
     sources: list[dict] = field(default_factory=list)
     strict: bool = False
+    references: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def n_errors(self) -> int:
@@ -139,16 +146,94 @@ def _on_uniques(col: pd.Series, check) -> pd.DataFrame:
     return out.set_axis(col.index)
 
 
-def isin(values: pd.Series, targets: pd.Series) -> np.ndarray:
-    """``values.isin(targets)`` as a numpy mask, hashed in Arrow (pandas loops in Python for Arrow strings)."""
+def factorize(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Codes (-1 for a missing value) and distinct values of a column, like :func:`pandas.factorize`.
+
+    Text columns are dictionary-encoded in Arrow in one pass, without Python objects; the codes
+    group rows exactly as pandas does (equal strings, all missing values together), only the
+    numbering of the distinct values may differ. Other columns go through pandas.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        One integer per row.
+    uniques : pyarrow.Array or array-like
+        The distinct values, ``uniques[codes[i]]`` is row ``i``'s value.
+
+    Example
+    -------
+    >>> codes, uniques = factorize(pd.Series(["b", None, "b", "a"], dtype="str"))
+    >>> codes.tolist(), list(uniques.to_pylist())
+    ([0, -1, 0, 1], ['b', 'a'])
+    """
+    if isinstance(values.dtype, pd.StringDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .graph import _arrow_text
+
+        try:
+            arr = _arrow_text(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+            arr = None
+        if arr is not None:
+            enc = pc.dictionary_encode(arr)
+            if isinstance(enc, pa.ChunkedArray):
+                if enc.num_chunks == 0:
+                    return np.zeros(0, dtype=np.int32), pa.array([], type=arr.type)
+                # one hash table runs over all chunks: every chunk's indices refer to the last
+                # chunk's dictionary (earlier chunks' dictionaries are prefixes of it)
+                uniques = enc.chunk(enc.num_chunks - 1).dictionary
+                indices = pa.chunked_array([c.indices for c in enc.chunks], type=enc.type.index_type)
+            else:
+                uniques, indices = enc.dictionary, enc.indices
+            return pc.fill_null(indices, -1).to_numpy(), uniques
+    labels, uniques = pd.factorize(values, use_na_sentinel=True)
+    return labels, uniques
+
+
+def _lookup_uniques(uniques: object, targets: pd.Series):
+    """Row in ``targets`` (first match) of each distinct value, null when absent (an Arrow array)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from .graph import _arrow_text
 
-    if not len(values):
-        return np.zeros(0, dtype=bool)
-    t = pc.unique(_arrow_text(targets.dropna()))
-    return pc.is_in(_arrow_text(values), value_set=t).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    u = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else _arrow_text(pd.Series(uniques))
+    if u.type != pa.large_string():
+        u = pc.cast(u, pa.large_string())
+    return pc.index_in(u, value_set=_arrow_text(targets))
+
+
+def _lookup(labels: np.ndarray, found) -> np.ndarray:
+    """Each row's target row from its code and :func:`_lookup_uniques`; -1 when absent or missing."""
+    found = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.append(found.astype(np.int32), np.int32(-1))[labels]  # code -1 (missing) reads the appended -1
+
+
+def _duplicated_key(cols: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """``DataFrame.duplicated(subset=key, keep=False)`` from the key columns' factorisations.
+
+    Each column's codes (-1 for missing, lifted to 0) are packed into one int64 (mixed radix), as
+    pandas does itself; a sort of that integer column finds the values that repeat (a vectorised
+    sort of 10M integers is several times faster than pandas' hash-based ``duplicated``). None when
+    the codes do not fit in 63 bits together (the caller then asks pandas).
+    """
+    width = 1
+    for _, n in cols:
+        width *= n + 1
+    if width >= 2**63:
+        return None
+    packed = cols[0][0].astype(np.int64) + 1
+    for labels, n in cols[1:]:
+        packed *= n + 1
+        packed += labels
+        packed += 1
+    ordered = np.sort(packed)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeated):
+        return np.zeros(len(packed), dtype=bool)
+    return pd.Series(packed, copy=False).isin(np.unique(repeated)).to_numpy(dtype=bool)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -211,6 +296,8 @@ class _TableRun:
         self.file_issues: list[dict] = []
         self.rows = _Collector()  # reported issues, by row
         self.silent = _Collector()  # reasons that reject rows but are reported once per file
+        self._factorized: dict[str, tuple[np.ndarray, object]] = {}
+        self.fk_pos: dict[str, np.ndarray] = {}  # FK column -> row in the accepted target table, -1 if none
 
     # -- reading and parsing, chunk by chunk ---------------------------------------------
     def read_and_parse(self) -> pd.DataFrame:
@@ -222,19 +309,31 @@ class _TableRun:
         part_idx: list[np.ndarray] = []
         row_no: list[np.ndarray] = []
         offset = 0
-        for i, part in enumerate(self.parts):
-            mapping, issues, reject_all = _map_headers(self.table, part)
-            self.file_issues.extend(issues)
-            self.present.update(mapping.values())
+        for i in range(len(self.parts)):
             start = offset
-            for chunk, rows in part.iter_chunks():
-                n = len(chunk)
-                canon = pd.DataFrame({c: chunk[src] for src, c in mapping.items()}, index=chunk.index)
-                canon = canon.reindex(columns=list(self.table.columns)).reset_index(drop=True)
-                typed_chunks.append(self.parse(canon, offset))
-                part_idx.append(np.full(n, i, dtype=np.int32))
-                row_no.append(np.asarray(rows, dtype=np.int64))
-                offset += n
+            marks = (len(self.file_issues), len(self.rows.frames), len(typed_chunks))
+            while True:
+                part = self.parts[i]
+                mapping, issues, reject_all = _map_headers(self.table, part)
+                self.file_issues.extend(issues)
+                self.present.update(mapping.values())
+                try:
+                    for chunk, rows in part.iter_chunks():
+                        n = len(chunk)
+                        canon = pd.DataFrame({c: chunk[src] for src, c in mapping.items()}, index=chunk.index)
+                        canon = canon.reindex(columns=list(self.table.columns)).reset_index(drop=True)
+                        typed_chunks.append(self.parse(canon, offset))
+                        part_idx.append(np.full(n, i, dtype=np.int32))
+                        row_no.append(np.asarray(rows, dtype=np.int64))
+                        offset += n
+                    break
+                except NotStreamable:
+                    # the file was streamed unchecked (read_dataset(stream_check=False) saves a pass over
+                    # every large file) and does not stream: forget this part's chunks, read it whole
+                    del self.file_issues[marks[0]:], self.rows.frames[marks[1]:]
+                    del typed_chunks[marks[2]:], part_idx[marks[2]:], row_no[marks[2]:]
+                    offset = start
+                    self.parts[i] = part.read_whole()
             if offset == start:
                 self.file_issues.append(_file_issue("no_rows", self.table.name, part,
                                                     "table has a header but no rows"))
@@ -297,22 +396,55 @@ class _TableRun:
         return pd.DataFrame(typed, index=raw.index)
 
     # -- relations ---------------------------------------------------------------------
+    def factorized(self, typed: pd.DataFrame, col: str) -> tuple[np.ndarray, object]:
+        """:func:`factorize` of a typed column, computed once: the foreign-key check and the duplicate
+        check hash the same 5-10M-row key columns."""
+        if col not in self._factorized:
+            self._factorized[col] = factorize(typed[col])
+        return self._factorized[col]
+
+    def _factorize_all(self, typed: pd.DataFrame, cols: list[str]) -> None:
+        """Fill the :meth:`factorized` cache for ``cols``, two columns at a time (Arrow releases the GIL)."""
+        from .graph import parallel_map
+
+        todo = [c for c in dict.fromkeys(cols) if c not in self._factorized]
+        # text is hashed by Arrow, on threads (its memory comes from Arrow's pool); the rest by pandas, here
+        text = [c for c in todo if isinstance(typed[c].dtype, pd.StringDtype)]
+        series = [typed[c] for c in text]  # columns picked here: the threads only read them
+        for c, f in zip(text, parallel_map(factorize, series, work=len(typed) * len(text)), strict=True):
+            self._factorized[c] = f
+        for c in todo:
+            if c not in self._factorized:
+                self._factorized[c] = factorize(typed[c])
+
     def check_references(self, typed: pd.DataFrame) -> None:
+        from .graph import parallel_map
+
         t = self.table
+        checks = []  # (foreign key, values present, target key column or None)
         for fk in t.foreign_keys:
             if fk.target == "@regions":
                 continue  # checked while parsing (region_unknown)
-            col = fk.columns[0]
             target = self.accepted.get(fk.target)
+            present = typed[fk.columns[0]].notna().to_numpy()
+            usable = target is not None and len(target) > 0 and present.any()
+            checks.append((fk, present, target[fk.target_columns[0]] if usable else None))
+        # hash every key column now, the duplicate check reuses them
+        self._factorize_all(typed, [fk.columns[0] for fk, _, tgt in checks if tgt is not None]
+                            + (list(t.key) if len(t.key) > 1 and len(typed) > 1 else []))
+
+        def lookup(check: tuple):
+            fk, _, tgt = check
+            return None if tgt is None else _lookup_uniques(self.factorized(typed, fk.columns[0])[1], tgt)
+
+        for (fk, present, _), found in zip(checks, parallel_map(lookup, checks, work=len(typed)), strict=True):
+            col = fk.columns[0]
             values = typed[col]
-            present = values.notna().to_numpy()
-            if not present.any():
-                continue
-            if target is None or len(target) == 0:
-                ok = np.zeros(len(values), dtype=bool)
-            else:
-                ok = isin(values, target[fk.target_columns[0]])
-            bad = np.flatnonzero(present & ~ok)
+            # positions rather than a mask: the graph build reuses them for its endpoint columns
+            pos = (np.full(len(typed), -1, dtype=np.int32) if found is None
+                   else _lookup(self.factorized(typed, col)[0], found))
+            self.fk_pos[col] = pos
+            bad = np.flatnonzero(present & (pos < 0))
             if len(bad):
                 tgt_zh = TABLES[fk.target].zh
                 self.rows.add(bad, col, _as_text(values.iloc[bad]).to_numpy(), "dangling_reference",
@@ -328,17 +460,22 @@ class _TableRun:
         ents = self.accepted.get("enterprises")
         if ents is None or self.table.name != "leaders" or len(typed) == 0:
             return
-        pos = pd.Index(ents["uscc"]).get_indexer(typed["uscc"])
+        # the foreign-key check has just looked every uscc up in the accepted enterprises (keys are unique)
+        pos = self.fk_pos.get("uscc")
+        if pos is None:
+            pos = pd.Index(ents["uscc"]).get_indexer(typed["uscc"])
         ok = (pos >= 0) & typed["region_code"].notna().to_numpy() & ~error
         rows = np.flatnonzero(ok)
         if not len(rows):
             return
-        firm = ents["region_code"].to_numpy()[pos[rows]]
+        # take the few rows before converting: the firms' column has a million rows
+        firm = ents["region_code"].take(pos[rows]).to_numpy()
         lead = typed["region_code"].to_numpy()[rows]
         bad = rows[~load_regions().covers_pairs(lead, firm)]
+        located = pd.Series(ents["region_code"].take(pos[bad]).to_numpy()).astype(str)
         self.rows.add(bad, "region_code", _as_text(typed["region_code"].iloc[bad]).to_numpy(),
                       "leader_region_mismatch",
-                      ("enterprise is located in " + pd.Series(ents["region_code"].to_numpy()[pos[bad]]).astype(str)
+                      ("enterprise is located in " + located
                        + ", outside " + typed["region_code"].iloc[bad].astype(str).to_numpy()).to_numpy())
 
     # -- duplicates --------------------------------------------------------------------
@@ -350,12 +487,21 @@ class _TableRun:
         ok_pos = np.flatnonzero(~error)
         if len(ok_pos) < 2:
             return conflict, merged
-        sub = typed.iloc[ok_pos]
-        dup_key = sub.duplicated(subset=key, keep=False).to_numpy()
+        dup_key = None
+        if len(key) > 1:
+            # hash each key column once (reusing the foreign-key check's work) instead of letting pandas
+            # factorize four 10M-row text columns and copy the accepted rows first
+            cols = []
+            for c in key:
+                labels, uniques = self.factorized(typed, c)
+                cols.append((labels[ok_pos] if len(ok_pos) < self.n else labels, len(uniques)))
+            dup_key = _duplicated_key(cols)
+        if dup_key is None:
+            dup_key = typed[key].iloc[ok_pos].duplicated(subset=key, keep=False).to_numpy()
         if not dup_key.any():
             return conflict, merged
-        d = sub.iloc[np.flatnonzero(dup_key)]
         d_pos = ok_pos[dup_key]
+        d = typed.iloc[d_pos]
         rows = pd.Series(self.row_no[d_pos], index=d.index)
         files = pd.Series(np.asarray([self.parts[i].file for i in self.part_idx[d_pos]], dtype=object),
                           index=d.index)
@@ -471,12 +617,14 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
     >>> r.ok, r.balanced  # doctest: +SKIP
     (True, True)
     """
-    ds = source if isinstance(source, Dataset) else read_dataset(source)
+    # large CSV files are checked for streaming while they are validated, not in a pass of their own
+    ds = source if isinstance(source, Dataset) else read_dataset(source, stream_check=False)
     issues: list[pd.DataFrame] = []
     file_issues = [dict(i, severity=REASONS[i["code"]].severity) for i in ds.issues]
     accepted: dict[str, pd.DataFrame] = {}
     rejects: dict[str, pd.DataFrame] = {}
     summary: list[dict] = []
+    references: dict[str, dict[str, np.ndarray]] = {}
     for name in LOAD_ORDER:
         table = TABLES[name]
         parts = ds.parts.get(name, [])
@@ -491,16 +639,26 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
         error = run.error_mask(pre)
         run.check_leader_regions(typed, error)
         conflict, merged = run.duplicates(typed, error)
+        run._factorized.clear()  # the hashed key columns are not needed any more
         row_issues = run.row_issues()
         error = run.error_mask(row_issues) | conflict
         merged &= ~error
         rejected = error
         acc_mask = ~(rejected | merged)
         balanced = bool(np.all(acc_mask.astype(int) + rejected.astype(int) + merged.astype(int) == 1))
-        typed_acc = _finalise_types(typed.iloc[np.flatnonzero(acc_mask)], table)
+        acc_rows = np.flatnonzero(acc_mask)
+        typed_acc = _finalise_types(typed.iloc[acc_rows], table)
         derived = 0
+        refs = {c: p[acc_rows] for c, p in run.fk_pos.items()}
         if name == "operates_in":
-            typed_acc, derived = _add_segment_shortcut(typed_acc, accepted.get("enterprises_segment"))
+            typed_acc, derived, firm_rows = _add_segment_shortcut(typed_acc, accepted.get("enterprises_segment"))
+            # the derived rows reference their own enterprise, and its segment (as the enterprise's check found)
+            firm_segment = references.get("enterprises", {}).get("segment_id")
+            if derived and "uscc" in refs and "segment_id" in refs and firm_segment is not None:
+                refs["uscc"] = np.concatenate([refs["uscc"], firm_rows.astype(np.int32)])
+                refs["segment_id"] = np.concatenate([refs["segment_id"], firm_segment[firm_rows]])
+        if refs:
+            references[name] = refs
         if name == "enterprises":
             accepted["enterprises_segment"] = typed_acc[["uscc", "segment_id"]]
         accepted[name] = typed_acc
@@ -542,15 +700,22 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
     all_issues = pd.concat([fi, *issues], ignore_index=True) if issues else fi
     all_issues = all_issues.astype({"row": "Int64"})
     return ValidationResult(ds.name, accepted, rejects, all_issues.reset_index(drop=True),
-                            pd.DataFrame(summary, columns=SUMMARY_COLUMNS), sources, strict)
+                            pd.DataFrame(summary, columns=SUMMARY_COLUMNS), sources, strict, references)
 
 
-def _add_segment_shortcut(ops: pd.DataFrame, shortcut: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
-    """Fold the enterprise sheet's ``segment_id`` column into OPERATES_IN rows."""
+def _add_segment_shortcut(ops: pd.DataFrame, shortcut: pd.DataFrame | None
+                          ) -> tuple[pd.DataFrame, int, np.ndarray]:
+    """Fold the enterprise sheet's ``segment_id`` column into OPERATES_IN rows.
+
+    Returns the rows, the number derived, and the enterprise row (in ``shortcut``) of each derived row.
+    """
     if shortcut is None or shortcut["segment_id"].isna().all():
-        return ops, 0
+        return ops, 0, np.zeros(0, dtype=np.int64)
     extra = shortcut.dropna(subset=["segment_id"])
+    extra = extra.assign(_row=np.flatnonzero(shortcut["segment_id"].notna().to_numpy()))
     extra = extra.merge(ops[["uscc", "segment_id"]], how="left", indicator=True)
-    extra = extra.loc[extra["_merge"] == "left_only", ["uscc", "segment_id"]]
+    keep = (extra["_merge"] == "left_only").to_numpy()
+    rows = extra["_row"].to_numpy()[keep]
+    extra = extra.loc[keep, ["uscc", "segment_id"]]
     out = pd.concat([ops, extra.astype(ops.dtypes.to_dict())], ignore_index=True)
-    return out, len(extra)
+    return out, len(extra), rows
