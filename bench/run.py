@@ -1053,6 +1053,7 @@ def render(results: dict[str, Any], why: dict[str, str]) -> str:
     L.append("")
     if not misses:
         L.append("None.")
+        L.append("")
     for key, s in misses:
         if key == "speedup":
             L.append(f"### common_problems vs baseline at {SPEEDUP_N:,} firms")
@@ -1083,7 +1084,7 @@ def render(results: dict[str, Any], why: dict[str, str]) -> str:
             L.extend(_profile_md(prof))
         L.append("")
     if "engine_changes" in why:
-        L.append("## Engine changes, by priority")
+        L.append("## Engine changes since the reference run")
         L.append("")
         L.append(why["engine_changes"])
         L.append("")
