@@ -124,15 +124,18 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
             json.dump(manifest, fh, ensure_ascii=False, indent=2, default=_json_default)
             fh.flush()
             os.fsync(fh.fileno())
+        _fsync_dir(tmp)  # the folder's entries reach the disk before the folder is renamed into place
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             if old.exists():
                 shutil.rmtree(old)
             os.replace(target, old)
             os.replace(tmp, target)
+            _fsync_dir(parent)  # the renames survive a power cut before the previous store is removed
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
+            _fsync_dir(parent)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"{target}: cannot write the store ({exc.strerror or exc})") from exc
@@ -140,6 +143,25 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make new entries and renames in folder ``path`` durable (POSIX fsync of the folder).
+
+    Best effort: where a folder cannot be opened or synced (Windows, some network
+    filesystems) the data files themselves are already synced, and a power cut can at
+    worst leave the previous store in place.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_manifest(path: str | Path) -> dict:
