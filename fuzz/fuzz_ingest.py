@@ -46,6 +46,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import shutil
 import struct
 import sys
@@ -276,9 +277,7 @@ def build_xlsx(fdp, table: str) -> tuple[bytes, int]:
         rows += r > 1 and any(not is_blank_cell(v) for v in row)
         if cells >= MAX_CELLS:
             break
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue(), rows
+    return _saved(wb), rows
 
 
 def _template_xlsx(table: str) -> bytes:
@@ -289,19 +288,41 @@ def _template_xlsx(table: str) -> bytes:
     ws.title = table
     ws.append([f.name for f in TABLES[table].fields])
     ws.append(["x"] * len(TABLES[table].fields))
+    return _saved(wb)
+
+
+_FIXED_TIME = (2024, 6, 1, 0, 0, 0)
+
+
+def _rezip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` with a fixed timestamp on every member, so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _saved(wb) -> bytes:
+    """The workbook's bytes, independent of the clock: openpyxl stamps the zip members and the document
+    properties with the current time, which made the inputs differ across a second boundary."""
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    src = zipfile.ZipFile(buf)
+    entries = []
+    for info in src.infolist():
+        data = src.read(info.filename)
+        if info.filename == "docProps/core.xml":
+            data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-06-01T00:00:00Z", data)
+        entries.append((info.filename, data))
+    return _rezip(entries)
 
 
 def splice_sheet_xml(table: str, xml: bytes) -> bytes:
     """A valid workbook for ``table`` whose first worksheet XML is ``xml``."""
     src = zipfile.ZipFile(io.BytesIO(_template_xlsx(table)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            z.writestr(info.filename, xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename))
-    return out.getvalue()
+    return _rezip([(i.filename, xml if i.filename == "xl/worksheets/sheet1.xml" else src.read(i.filename))
+                   for i in src.infolist()])
 
 
 # ---------------------------------------------------------------------------
