@@ -85,7 +85,7 @@ from .queries.exposure import REACHED_COLUMNS, finish_exposure, match_problem
 from .queries.leaders import DESIGNATION_COLUMNS, EDGE_COLUMNS, check_arguments, finish_leader_reach, finish_leaders
 from .queries.leaders import FIRM_COLUMNS as LEADER_FIRM_COLUMNS
 from .queries.problems import COLUMNS as PROBLEM_COLUMNS
-from .queries.problems import MIN_FIRMS, MIN_SHARE, ProblemCounts, finish_problems
+from .queries.problems import MIN_FIRMS, MIN_SHARE, ProblemCounts, check_thresholds, finish_problems
 from .queries.weak_links import FIRM_COLUMNS as WEAK_FIRM_COLUMNS
 from .queries.weak_links import SUPPLY_COLUMNS as WEAK_SUPPLY_COLUMNS
 from .queries.weak_links import finish_weak_links
@@ -551,10 +551,7 @@ class Neo4jGraph:
         -------
         >>> ng.common_problems("吴兴区", "童装", min_firms=5)  # doctest: +SKIP
         """
-        if min_firms < 1:
-            raise ValueError("min_firms must be at least 1")
-        if not 0 <= min_share <= 1:
-            raise ValueError("min_share must be between 0 and 1")
+        check_thresholds(min_firms, min_share)
         params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems", "catalog_benchmarks",
                                    segment=segment)
         chains = [params["chain"]]
@@ -565,10 +562,11 @@ class Neo4jGraph:
             chains = segs.loc[segs["id"] == params["segment"], "chain_id"].tolist()[:1] or [None]
         counts = self._read("common_problems", lambda tx: [
             self._problem_counts(tx, {**params, "chain": c}, include_resolved, cats) for c in chains])
-        frames = [finish_problems(c, cats["catalog_problems"], cats["catalog_segments"], cats["catalog_benchmarks"],
-                                  min_firms=min_firms, min_share=min_share) for c in counts]
-        frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else empty(PROBLEM_COLUMNS)
+        if not counts:
+            return empty(PROBLEM_COLUMNS)
+        # one finishing call over every chain, as the embedded engine does
+        return finish_problems(ProblemCounts.concat(counts), cats["catalog_problems"], cats["catalog_segments"],
+                               cats["catalog_benchmarks"], min_firms=min_firms, min_share=min_share)
 
     def composition(self, region: str | None = None, chain: str | None = None) -> pd.DataFrame:
         """Enterprises by segment × size class with quality measures, as :func:`chaingraph.queries.composition`.

@@ -129,10 +129,7 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     -------
     >>> common_problems(g, "吴兴区", "童装", min_firms=5)  # doctest: +SKIP
     """
-    if min_firms < 1:
-        raise ValueError("min_firms must be at least 1")
-    if not 0 <= min_share <= 1:
-        raise ValueError("min_share must be between 0 and 1")
+    check_thresholds(min_firms, min_share)
     code = graph.resolve_region(region) if region is not None else None
     cid = graph.resolve_chain(chain) if chain is not None else None
     sid = graph.resolve_segment(segment, cid) if segment is not None else None
@@ -140,6 +137,24 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     counts = counts_from_cubes(graph, code, cid, sid, include_resolved)
     return finish_problems(counts, t["problems"], t["segments"], t["benchmarks"], min_firms=min_firms,
                            min_share=min_share)
+
+
+def check_thresholds(min_firms: int, min_share: float) -> None:
+    """Refuse thresholds that cannot mean "common" (shared by both engines).
+
+    Raises
+    ------
+    ValueError
+        ``min_firms`` < 1 or ``min_share`` outside [0, 1].
+
+    Example
+    -------
+    >>> check_thresholds(3, 0.1)
+    """
+    if min_firms < 1:
+        raise ValueError("min_firms must be at least 1")
+    if not 0 <= min_share <= 1:
+        raise ValueError("min_share must be between 0 and 1")
 
 
 def region_range(code: str | None) -> tuple[int, int]:
