@@ -48,8 +48,7 @@ def _plan(text: str) -> dict:
 def _inner(args: argparse.Namespace) -> None:
     """The measured loop (runs under py-spy)."""
     if args.what == "build":
-        from chaingraph import store
-        from chaingraph.graph import ChainGraph
+        from chaingraph.graph import ChainGraph, store
 
         out = Path(tempfile.mkdtemp(prefix="cg-prof-")) / "s.cgstore"
         t0 = time.perf_counter()
@@ -57,7 +56,7 @@ def _inner(args: argparse.Namespace) -> None:
         print(f"build once: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         shutil.rmtree(out.parent, ignore_errors=True)
         return
-    from chaingraph import store
+    from chaingraph.graph import store
 
     if args.what == "reload":
         _measured(lambda: store.load(args.store), args.loops)

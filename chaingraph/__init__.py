@@ -16,7 +16,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (  # noqa: E402
+from chaingraph import _compat  # noqa: E402
+
+_compat.install()
+
+from chaingraph.errors import (  # noqa: E402
     BackendError,
     ChainGraphError,
     DatasetError,
@@ -26,9 +30,9 @@ from .errors import (  # noqa: E402
     StoreError,
     ValidationFailed,
 )
-from .graph import ChainGraph, Scope  # noqa: E402
-from .store import load, open_graph, save  # noqa: E402
-from .validate import ValidationResult, validate  # noqa: E402
+from chaingraph.graph.core import ChainGraph, Scope  # noqa: E402
+from chaingraph.graph.store import load, open_graph, save  # noqa: E402
+from chaingraph.validate.core import ValidationResult, validate  # noqa: E402
 
 __all__ = [
     "__version__",

@@ -1,5 +1,5 @@
 """``python -m chaingraph`` runs the command line."""
 
-from .cli import main
+from chaingraph.cli import main
 
 main()

@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from .model import ENUMS, LOAD_ORDER, TABLES
+from chaingraph.model import ENUMS, LOAD_ORDER, TABLES
 
 BEGIN = "<!-- model:begin -->"
 END = "<!-- model:end -->"

@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 if atheris is not None and __name__ == "__main__" and "--no-atheris" not in sys.argv:
     with atheris.instrument_imports(include=["chaingraph"]):
-        import chaingraph.io
+        import chaingraph.ingest.readers
         import chaingraph.validate  # noqa: F401
 
 from chaingraph.errors import ChainGraphError  # noqa: E402
@@ -88,7 +88,7 @@ def is_blank_cell(value: object) -> bool:
 
 
 def decode_like_reader(data: bytes) -> str | None:
-    """Decode CSV bytes the way chaingraph.io documents it, or None if nothing decodes."""
+    """Decode CSV bytes the way chaingraph.ingest.readers documents it, or None if nothing decodes."""
     encodings = ("utf-8-sig",) if data.startswith(codecs.BOM_UTF8) else ("utf-8", "gb18030")
     for enc in encodings:
         try:

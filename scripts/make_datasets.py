@@ -102,7 +102,7 @@ except Exception:  # noqa: BLE001 - codes.py not there yet: the local copy is us
 
 
 def make_uscc(region: str, org_body: str, authority: str = "9", entity_type: str = "1") -> str:
-    """chaingraph.codes.make_uscc, cross-checked against an independent implementation."""
+    """chaingraph.ingest.codes.make_uscc, cross-checked against an independent implementation."""
     mine = _local_make_uscc(region, org_body, authority, entity_type)
     if _codes_make_uscc is not None:
         theirs = _codes_make_uscc(region, org_body, authority=authority, entity_type=entity_type)

@@ -1,4 +1,4 @@
-"""Synthetic :class:`~chaingraph.layout.ChainMap` data for the layout, render and browser tests.
+"""Synthetic :class:`~chaingraph.render.layout.ChainMap` data for the layout, render and browser tests.
 
 The frames follow the ``chain_map`` query's contract (see ``chaingraph/layout.py``):
 a childrenswear chain (童装) of 湖州市吴兴区 with five segments, enterprises of
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from stdnum.cn import uscc as stdnum_uscc
 
-from chaingraph.layout import ChainMap
+from chaingraph.render.layout import ChainMap
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from chaingraph.codes import make_uscc
+from chaingraph.ingest.codes import make_uscc
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT / "datasets"

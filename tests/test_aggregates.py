@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chaingraph import aggregates as A
 from chaingraph.graph import ChainGraph
+from chaingraph.graph import aggregates as A
 from chaingraph.queries import common_problems
 from chaingraph.queries.problems import ProblemCounts, counts_from_cubes, finish_problems
 from chaingraph.synth import write_synthetic

@@ -1,4 +1,4 @@
-"""Tests of chaingraph.codes: USCC (GB 32100-2015) and organisation-code (GB 11714) checks.
+"""Tests of chaingraph.ingest.codes: USCC (GB 32100-2015) and organisation-code (GB 11714) checks.
 
 python-stdnum's ``stdnum.cn.uscc`` is the oracle for the USCC check character;
 organisation-code check digits are computed by hand in the comments.
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from chaingraph.codes import USCC_CHARSET, check_uscc, make_uscc, org_check_char, uscc_check_char
+from chaingraph.ingest.codes import USCC_CHARSET, check_uscc, make_uscc, org_check_char, uscc_check_char
 from chaingraph.reasons import REASONS
 
 DIGITS = "0123456789"

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from chaingraph import model
-from chaingraph.neo4j_backend import (
+from chaingraph.neo4j.load import (
     declared_parameters,
     dynamic_statements,
     graph_schema,

@@ -16,16 +16,15 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from chaingraph import store
-from chaingraph.graph import ChainGraph
+from chaingraph.graph import ChainGraph, store
 from chaingraph.synth import write_synthetic
 
 from .conftest import DATASETS, SAMPLES
 
-G = importlib.import_module("chaingraph.graph")
-V = importlib.import_module("chaingraph.validate")
-IO = importlib.import_module("chaingraph.io")
-S = importlib.import_module("chaingraph.store")
+G = importlib.import_module("chaingraph.graph.core")
+V = importlib.import_module("chaingraph.validate.core")
+IO = importlib.import_module("chaingraph.ingest.readers")
+S = importlib.import_module("chaingraph.graph.store")
 
 NAT = np.iinfo(np.int64).min
 

@@ -33,8 +33,8 @@ from click.testing import CliRunner
 from chaingraph.cli import cli
 from chaingraph.errors import BackendError, OutputError, StoreError
 from chaingraph.graph import ChainGraph
+from chaingraph.graph.store import load, save
 from chaingraph.model import TABLES
-from chaingraph.store import load, save
 
 from .conftest import ROOT, write_tiny
 from .test_neo4j_load import FakeDatabase, FakeDriver
@@ -98,8 +98,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from chaingraph import store
-from chaingraph.store import load, save
+from chaingraph.graph import store
+from chaingraph.graph.store import load, save
 
 new_src, old_src, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 graph = load(new_src)
@@ -468,7 +468,7 @@ def test_failed_map_write_keeps_the_previous_map(stores, tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 
 def test_push_failing_at_every_batch_then_rerun_gives_exact_counts(tiny):
-    from chaingraph import neo4j_backend as nb
+    from chaingraph.neo4j import load as nb
 
     clean = FakeDatabase()
     expected = nb.push(tiny, FakeDriver(clean), batch_size=3)
@@ -488,7 +488,7 @@ def test_push_failing_at_every_batch_then_rerun_gives_exact_counts(tiny):
 
 
 def test_push_failing_twice_then_completing(tiny):
-    from chaingraph import neo4j_backend as nb
+    from chaingraph.neo4j import load as nb
 
     clean = FakeDatabase()
     nb.push(tiny, FakeDriver(clean), batch_size=4)

@@ -1,4 +1,4 @@
-"""Tests of chaingraph.layout: chain layout, segment summary, per-segment split."""
+"""Tests of chaingraph.render.layout: chain layout, segment summary, per-segment split."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chaingraph.layout import (
+from chaingraph.render.layout import (
     UNASSIGNED,
     ChainMap,
     InvalidChainMap,

@@ -1,4 +1,4 @@
-"""The Neo4j load path (chaingraph.neo4j_backend), against a fake driver.
+"""The Neo4j load path (chaingraph.neo4j.load), against a fake driver.
 
 The fake records every ``execute_write`` / ``execute_read`` call and keeps a small
 "database": nodes keyed by (label, key) and relationships keyed by their MERGE
@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 from chaingraph import model
-from chaingraph import neo4j_backend as nb
 from chaingraph.errors import BackendError
+from chaingraph.neo4j import load as nb
 
 # ---------------------------------------------------------------------------
 # A small ChainGraph stand-in following the graph's table contract
@@ -310,7 +310,7 @@ def test_committed_load_files_are_what_the_model_renders():
     for name, text in rendered.items():
         assert nb.load_cypher(name) == text, (
             f"cypher/{name}.cypher is stale: regenerate with "
-            "python -c \"from chaingraph.neo4j_backend import write_load_cypher; write_load_cypher('cypher')\"")
+            "python -c \"from chaingraph.neo4j.load import write_load_cypher; write_load_cypher('cypher')\"")
         assert nb.declared_parameters(text) == ("rows",)
 
 

@@ -28,7 +28,7 @@ import pytest
 
 from chaingraph import queries as Q
 from chaingraph.graph import ChainGraph
-from chaingraph.neo4j_graph import Neo4jGraph
+from chaingraph.neo4j.graph import Neo4jGraph
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -73,7 +73,7 @@ def assert_parity(kind: str, neo: pd.DataFrame, emb: pd.DataFrame) -> None:
 
 @pytest.fixture(scope="module")
 def driver():
-    from chaingraph.neo4j_backend import connect
+    from chaingraph.neo4j.load import connect
 
     drv = connect()
     yield drv
@@ -83,7 +83,7 @@ def driver():
 @pytest.fixture(scope="module", params=sorted(SAMPLES))
 def loaded(request, driver) -> tuple[str, ChainGraph, Neo4jGraph]:
     """One sample dataset pushed into the (cleared) database, with both engines."""
-    from chaingraph.neo4j_backend import push
+    from chaingraph.neo4j.load import push
 
     name = request.param
     graph = ChainGraph.from_dataset(DATASETS / name)

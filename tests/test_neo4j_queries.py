@@ -36,8 +36,8 @@ from neo4j.time import Date
 from chaingraph import queries as Q
 from chaingraph.errors import BackendError, ScopeError
 from chaingraph.graph import ChainGraph
-from chaingraph.neo4j_backend import declared_parameters, load_cypher, split_statements
-from chaingraph.neo4j_graph import (
+from chaingraph.ingest.regions import load_regions
+from chaingraph.neo4j.graph import (
     QUERY_FILES,
     Neo4jGraph,
     bfs_downstream,
@@ -48,13 +48,13 @@ from chaingraph.neo4j_graph import (
     statement_parameters,
     statements,
 )
+from chaingraph.neo4j.load import declared_parameters, load_cypher, split_statements
 from chaingraph.queries.benchmarks import COLUMNS as BENCHMARK_COLUMNS
 from chaingraph.queries.composition import COLUMNS as COMPOSITION_COLUMNS
 from chaingraph.queries.exposure import COLUMNS as EXPOSURE_COLUMNS
 from chaingraph.queries.leaders import COLUMNS as LEADER_COLUMNS
 from chaingraph.queries.leaders import REACH_COLUMNS
 from chaingraph.queries.problems import COLUMNS as PROBLEM_COLUMNS
-from chaingraph.regions import load_regions
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO / "datasets"

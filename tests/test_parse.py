@@ -1,4 +1,4 @@
-"""Tests of chaingraph.parse: table-driven spellings, dtypes, dispatch and hypothesis properties."""
+"""Tests of chaingraph.ingest.parse: table-driven spellings, dtypes, dispatch and hypothesis properties."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chaingraph import model, parse
-from chaingraph.parse import (
+from chaingraph import model
+from chaingraph.ingest import parse
+from chaingraph.ingest.parse import (
     Parsed,
     is_blank,
     parse_bool,

@@ -42,7 +42,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-import chaingraph.io as cgio
+import chaingraph.ingest.readers as cgio
 from chaingraph.model import LOAD_ORDER, TABLES
 from chaingraph.validate import validate
 

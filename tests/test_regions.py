@@ -1,4 +1,4 @@
-"""Tests of chaingraph.regions and the shipped GB/T 2260 table (and the script that builds it)."""
+"""Tests of chaingraph.ingest.regions and the shipped GB/T 2260 table (and the script that builds it)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from chaingraph.errors import ScopeError
+from chaingraph.ingest.regions import RegionTable, load_regions
 from chaingraph.reasons import REASONS
-from chaingraph.regions import RegionTable, load_regions
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "chaingraph" / "data"

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from chaingraph.errors import OutputError
-from chaingraph.layout import ChainMap
-from chaingraph.render import (
+from chaingraph.render.html import (
     _assets,
     build_payload,
     json_for_script,
@@ -19,6 +18,7 @@ from chaingraph.render import (
     segment_file_names,
     write_map_html,
 )
+from chaingraph.render.layout import ChainMap
 
 from .chainmap_fixtures import HOSTILE_IMG, HOSTILE_SCRIPT, make_chain_map
 

@@ -237,7 +237,7 @@ def test_query_exports_are_safe(hostile, tmp_path, query):
 
 
 def test_problem_workbook_from_the_cli_is_safe(hostile, tmp_path):
-    from chaingraph.store import save
+    from chaingraph.graph.store import save
 
     store = save(hostile, tmp_path / "h.cgstore")
     out = tmp_path / "清单.xlsx"
@@ -344,7 +344,7 @@ def test_map_title_is_escaped(hostile, tmp_path):
 # ---------------------------------------------------------------------------
 
 def test_hostile_values_travel_only_as_cypher_parameters(hostile):
-    from chaingraph import neo4j_backend as nb
+    from chaingraph.neo4j import load as nb
 
     db = FakeDatabase()
     assert nb.push(hostile, FakeDriver(db), batch_size=50)["ok"].all()

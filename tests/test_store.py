@@ -10,8 +10,8 @@ import pytest
 from chaingraph import queries as q
 from chaingraph.errors import OutputError, StoreError
 from chaingraph.graph import ChainGraph
+from chaingraph.graph.store import MANIFEST, load, read_manifest, save
 from chaingraph.model import TABLES
-from chaingraph.store import MANIFEST, load, read_manifest, save
 
 from .conftest import DATASETS, SAMPLES
 

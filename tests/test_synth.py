@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chaingraph.codes import check_uscc, make_uscc
+from chaingraph.ingest.codes import check_uscc, make_uscc
+from chaingraph.ingest.regions import load_regions
 from chaingraph.model import TABLES
-from chaingraph.regions import load_regions
-from chaingraph.synth import CHAINS, MARKER, PROBLEMS, _org_bodies, _uscc_matrix, write_synthetic
+from chaingraph.synth.generate import CHAINS, MARKER, PROBLEMS, _org_bodies, _uscc_matrix, write_synthetic
 from chaingraph.validate import validate
 
 N = 2_000

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from chaingraph.errors import DatasetError
-from chaingraph.io import read_dataset
+from chaingraph.ingest.readers import read_dataset
 from chaingraph.model import LOAD_ORDER, TABLES
 from chaingraph.reasons import REASONS
 from chaingraph.validate import ISSUE_COLUMNS, validate
@@ -198,7 +198,7 @@ def test_write_tiny_is_valid(tmp_path):
 
 def test_streamed_validation_equals_in_memory(monkeypatch):
     """Large CSVs are validated chunk by chunk; the outcome must not depend on it."""
-    import chaingraph.io as cio
+    import chaingraph.ingest.readers as cio
 
     whole = validate(DATASETS / "defects")
     monkeypatch.setattr(cio, "STREAM_BYTES", 0)  # stream every CSV that can be streamed
@@ -215,7 +215,7 @@ def test_streamed_validation_equals_in_memory(monkeypatch):
 
 
 def test_streamed_sample_in_many_chunks(monkeypatch):
-    import chaingraph.io as cio
+    import chaingraph.ingest.readers as cio
 
     whole = validate(DATASETS / "wuxing-childrenswear")
     monkeypatch.setattr(cio, "STREAM_BYTES", 0)

@@ -19,13 +19,13 @@ Example
 >>> from chaingraph.queries import common_problems  # doctest: +SKIP
 """
 
-from .benchmarks import benchmark_gaps
-from .chain_map import chain_map, enterprise_map
-from .composition import composition
-from .exposure import exposure
-from .leaders import leader_reach, leaders
-from .problems import common_problems
-from .weak_links import weak_links
+from chaingraph.queries.benchmarks import benchmark_gaps
+from chaingraph.queries.chain_map import chain_map, enterprise_map
+from chaingraph.queries.composition import composition
+from chaingraph.queries.exposure import exposure
+from chaingraph.queries.leaders import leader_reach, leaders
+from chaingraph.queries.problems import common_problems
+from chaingraph.queries.weak_links import weak_links
 
 __all__ = ["benchmark_gaps", "chain_map", "common_problems", "composition", "enterprise_map", "exposure",
            "leader_reach", "leaders", "weak_links"]

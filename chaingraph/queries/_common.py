@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph, Scope
-from ..model import ENUM_ZH
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.model import ENUM_ZH
 
 
 def take(values: pd.Series | np.ndarray, positions: np.ndarray | pd.Series) -> np.ndarray:
@@ -36,7 +36,7 @@ def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
     A leader is designated per region (DESIGN.md): a firm designated for 330502 is a
     leader for 吴兴区, 湖州市 and 浙江省 scopes, not where it is not located.
     """
-    from ..regions import load_regions
+    from chaingraph.ingest.regions import load_regions
 
     lead = graph.tables["leaders"]
     if chain is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..aggregates import latest_measurements
-from ..graph import ChainGraph, Scope
-from ._common import empty, resolve_scope
+from chaingraph.graph.aggregates import latest_measurements
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.queries._common import empty, resolve_scope
 
 COLUMNS: dict[str, str] = {
     "benchmark_id": "str",

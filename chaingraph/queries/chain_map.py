@@ -21,14 +21,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import ScopeError
-from ..graph import ChainGraph
-from ..layout import ChainMap
-from ..model import ENUM_ZH
-from ._common import certified_mask, empty, leader_positions, take
-from ._frames import firm_segments, ordered_segments
-from .problems import COLUMNS as PROBLEM_COLUMNS
-from .problems import MIN_FIRMS, MIN_SHARE, common_problems
+from chaingraph.errors import ScopeError
+from chaingraph.graph.core import ChainGraph
+from chaingraph.model import ENUM_ZH
+from chaingraph.queries._common import certified_mask, empty, leader_positions, take
+from chaingraph.queries._frames import firm_segments, ordered_segments
+from chaingraph.queries.mapdata import ChainMap
+from chaingraph.queries.problems import COLUMNS as PROBLEM_COLUMNS
+from chaingraph.queries.problems import MIN_FIRMS, MIN_SHARE, common_problems
 
 NODE_COLUMNS: dict[str, str] = {
     "node_id": "str", "kind": "str", "label": "str", "chain_id": "str", "segment_id": "str", "stage": "str",
@@ -220,7 +220,7 @@ def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.Da
         parts.append(pn)
         edges.append(pe)
     if dimension == "industry":
-        from ..regions import load_regions
+        from chaingraph.ingest.regions import load_regions
 
         codes = sorted(set(firms["region_code"].dropna()))
         regions = load_regions()

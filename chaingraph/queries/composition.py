@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..aggregates import STATUSES
-from ..graph import ChainGraph, Scope
-from ..model import ENUM_ZH, ENUMS
-from ._common import certified_mask, empty, resolve_scope
-from ._frames import segment_rank
+from chaingraph.graph.aggregates import STATUSES
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.model import ENUM_ZH, ENUMS
+from chaingraph.queries._common import certified_mask, empty, resolve_scope
+from chaingraph.queries._frames import segment_rank
 
 COLUMNS: dict[str, str] = {
     "segment_order": "Int64",

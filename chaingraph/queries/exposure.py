@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..aggregates import STATUSES
-from ..errors import ScopeError
-from ..graph import ChainGraph, Scope
-from ..model import ENUM_ZH
-from ._common import empty, resolve_scope, take
-from ._frames import primary_segments
+from chaingraph.errors import ScopeError
+from chaingraph.graph.aggregates import STATUSES
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.model import ENUM_ZH
+from chaingraph.queries._common import empty, resolve_scope, take
+from chaingraph.queries._frames import primary_segments
 
 COLUMNS: dict[str, str] = {
     "role": "str",

@@ -26,10 +26,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph, Scope
-from ..model import ENUM_ZH
-from ._common import designated_leaders, empty, resolve_scope
-from ._frames import primary_segments, supply_digraph
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.model import ENUM_ZH
+from chaingraph.queries._common import designated_leaders, empty, resolve_scope
+from chaingraph.queries._frames import primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
     "role": "str",
@@ -174,7 +174,7 @@ def designations(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
     if scope.chain is not None:
         lead = lead[lead["chain_id"] == scope.chain]
     lead = lead[scope.mask[lead["_ent"].to_numpy()]]
-    from ..regions import load_regions
+    from chaingraph.ingest.regions import load_regions
 
     # only designations for a region that contains the firm make it a leader (and are shown)
     firm_region = graph.tables["enterprises"]["region_code"].to_numpy()[lead["_ent"].to_numpy()]

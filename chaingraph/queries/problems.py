@@ -40,10 +40,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..aggregates import REGION_SPAN, SOURCES, STATUSES, CubeIndex, latest_measurements, sources_text
-from ..graph import ChainGraph
-from ..model import ENUM_ZH
-from ._common import empty, leader_positions, take, wilson_lower
+from chaingraph.graph.aggregates import REGION_SPAN, SOURCES, STATUSES, CubeIndex, latest_measurements, sources_text
+from chaingraph.graph.core import ChainGraph
+from chaingraph.model import ENUM_ZH
+from chaingraph.queries._common import empty, leader_positions, take, wilson_lower
 
 MIN_FIRMS = 3
 MIN_SHARE = 0.10
@@ -174,7 +174,7 @@ def region_range(code: str | None) -> tuple[int, int]:
     """
     if code is None:
         return 0, REGION_SPAN
-    from ..regions import load_regions
+    from chaingraph.ingest.regions import load_regions
 
     div = 10 ** {"province": 4, "city": 2, "county": 0}[load_regions().level(code)]
     lo = int(code) // div * div

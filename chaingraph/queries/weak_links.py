@@ -21,9 +21,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..graph import ChainGraph, Scope
-from ._common import empty, resolve_scope, take
-from ._frames import firm_segments, ordered_segments, primary_segments, supply_digraph
+from chaingraph.graph.core import ChainGraph, Scope
+from chaingraph.queries._common import empty, resolve_scope, take
+from chaingraph.queries._frames import firm_segments, ordered_segments, primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
     "kind": "str",
@@ -78,7 +78,7 @@ def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None =
     -------
     >>> weak_links(g, "330502", "childrenswear").groupby("kind").size()  # doctest: +SKIP
     """
-    from ..errors import ScopeError
+    from chaingraph.errors import ScopeError
 
     if chain is None:
         raise ScopeError("weak_links needs a chain (gaps are relative to a chain's segments)")

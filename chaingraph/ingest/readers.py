@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DatasetError
-from .model import Table, table_for_name
+from chaingraph.errors import DatasetError
+from chaingraph.model import Table, table_for_name
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}

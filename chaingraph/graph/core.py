@@ -28,9 +28,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import ScopeError, ValidationFailed
-from .model import ENUM_ZH, TABLES, USCC
-from .regions import load_regions
+from chaingraph.errors import ScopeError, ValidationFailed
+from chaingraph.ingest.arrays import arrow_text, parallel_map
+from chaingraph.ingest.regions import load_regions
+from chaingraph.model import ENUM_ZH, TABLES, USCC
 
 # relationship table -> [(endpoint column, target table, target key, position column)]
 _ENDPOINTS: dict[str, list[tuple[str, str, str, str]]] = {
@@ -60,7 +61,7 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
 
     if len(values) == 0:
         return np.zeros(0, dtype=np.int32)
-    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(keys))
+    found = pc.index_in(arrow_text(values), value_set=arrow_text(keys))
     return found.fill_null(-1).to_numpy().astype(np.int32, copy=False)
 
 
@@ -89,20 +90,6 @@ def _moved_positions(known: np.ndarray | None, new_row: np.ndarray, values: pd.S
     if len(out) < len(values):
         out = np.concatenate([out, positions(values.iloc[len(out):], keys)])
     return out
-
-
-def _arrow_text(values: pd.Series):
-    """A text column as an Arrow large-string array, without a round trip through Python objects when possible.
-
-    Large strings because that is what pandas' ``str`` columns hold: the column is handed over as is, not
-    copied into 32-bit offsets (10M-row key columns are hashed several times while building).
-    """
-    import pyarrow as pa
-
-    try:
-        return pa.array(values, type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.large_string())
 
 
 def match_chain(chains: pd.DataFrame, chain: str) -> str:
@@ -277,29 +264,6 @@ def sort_order(keys: list[np.ndarray]) -> np.ndarray | None:
     if bool((order == place.view(np.int64)).all()):
         return None  # already in order (e.g. rows written in canonical order): no copy
     return order
-
-
-def parallel_map(fn, items: list, *, work: int = 0) -> list:
-    """``[fn(x) for x in items]``, on up to Arrow's CPU count of threads when ``work`` (rows) is large.
-
-    For functions that spend their time in Arrow or numpy kernels, which release the GIL: on the
-    10M-row tables two threads take about 60 % of the time of one (also the page faults of the new
-    columns' memory are served in parallel). Small work runs inline.
-
-    Example
-    -------
-    >>> parallel_map(abs, [-1, 2])
-    [1, 2]
-    """
-    import pyarrow as pa
-
-    threads = min(len(items), pa.cpu_count())
-    if threads < 2 or work < 200_000:
-        return [fn(x) for x in items]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=threads) as ex:
-        return list(ex.map(fn, items))
 
 
 def take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
@@ -486,7 +450,7 @@ class ChainGraph:
         -------
         >>> g = ChainGraph.from_dataset("datasets/wuxing-childrenswear")  # doctest: +SKIP
         """
-        from .validate import validate
+        from chaingraph.validate.core import validate
 
         result = validate(path, strict=strict)
         if not allow_errors and not result.ok:
@@ -613,7 +577,7 @@ class ChainGraph:
     def aggregates(self) -> dict[str, pd.DataFrame]:
         """The precomputed reductions of :mod:`chaingraph.aggregates` (built on first use, saved in the store)."""
         if self._aggregates is None:
-            from .aggregates import build
+            from chaingraph.graph.aggregates import build
 
             self._aggregates = build(self.tables)
         return self._aggregates

@@ -53,7 +53,8 @@ import numpy as np
 import pandas as pd
 
 from chaingraph.errors import MissingDependency, OutputError
-from chaingraph.layout import (
+from chaingraph.model import ENUM_ZH
+from chaingraph.render.layout import (
     DEFAULT_MAX_NODES,
     ChainMap,
     check_chain_map,
@@ -65,7 +66,6 @@ from chaingraph.layout import (
     split_by_segment,
     summarise_segments,
 )
-from chaingraph.model import ENUM_ZH
 
 ColorBy = Literal["size", "certification"]
 SizeBy = Literal["revenue", "degree"]
@@ -137,7 +137,7 @@ def _assets() -> dict[str, str]:
         css = (vis_dir / "vis-network.css").read_text(encoding="utf-8")
     except OSError as exc:
         raise MissingDependency(f"vis-network {VIS_VERSION} not found in the pyvis package ({vis_dir}): {exc}") from exc
-    template = (Path(__file__).parent / "data" / TEMPLATE_NAME).read_text(encoding="utf-8")
+    template = (Path(__file__).resolve().parent.parent / "data" / TEMPLATE_NAME).read_text(encoding="utf-8")
     # Drop source-map comments (a reference to a file that is not there); nothing else is touched.
     js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", js)
     css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)

@@ -69,8 +69,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from . import model
-from .errors import BackendError, MissingDependency
+from chaingraph import model
+from chaingraph.errors import BackendError, MissingDependency
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _cypher_root() -> Any:
     except ModuleNotFoundError:
         # Running from a source tree that is not installed: `chaingraph.cypher` is the
         # repository's cypher/ folder (mapped by pyproject's package-dir on install).
-        root = Path(__file__).resolve().parent.parent / "cypher"
+        root = Path(__file__).resolve().parents[2] / "cypher"
         if (root / "__init__.py").is_file():
             return root
         raise BackendError("the Cypher files (package chaingraph.cypher) are not installed") from None

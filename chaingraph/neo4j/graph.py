@@ -70,26 +70,39 @@ from typing import Any
 
 import pandas as pd
 
-from .aggregates import SOURCES
-from .errors import BackendError, ScopeError
-from .graph import match_chain, match_segment
-from .layout import ChainMap
-from .neo4j_backend import load_cypher, split_statements
-from .queries._common import empty
-from .queries._frames import memberships
-from .queries.benchmarks import LATEST_COLUMNS, STAT_COLUMNS, finish_benchmark_detail, finish_benchmark_gaps
-from .queries.chain_map import FEED_COLUMNS, PAIR_COLUMNS, SUPPLY_COLUMNS, finish_chain_map, map_meta, map_title
-from .queries.chain_map import FIRM_COLUMNS as MAP_FIRM_COLUMNS
-from .queries.composition import COUNT_COLUMNS, finish_composition
-from .queries.exposure import REACHED_COLUMNS, finish_exposure, match_problem
-from .queries.leaders import DESIGNATION_COLUMNS, EDGE_COLUMNS, check_arguments, finish_leader_reach, finish_leaders
-from .queries.leaders import FIRM_COLUMNS as LEADER_FIRM_COLUMNS
-from .queries.problems import COLUMNS as PROBLEM_COLUMNS
-from .queries.problems import MIN_FIRMS, MIN_SHARE, ProblemCounts, check_thresholds, finish_problems
-from .queries.weak_links import FIRM_COLUMNS as WEAK_FIRM_COLUMNS
-from .queries.weak_links import SUPPLY_COLUMNS as WEAK_SUPPLY_COLUMNS
-from .queries.weak_links import finish_weak_links
-from .regions import load_regions
+from chaingraph.errors import BackendError, ScopeError
+from chaingraph.graph.aggregates import SOURCES
+from chaingraph.graph.core import match_chain, match_segment
+from chaingraph.ingest.regions import load_regions
+from chaingraph.neo4j.load import load_cypher, split_statements
+from chaingraph.queries._common import empty
+from chaingraph.queries._frames import memberships
+from chaingraph.queries.benchmarks import LATEST_COLUMNS, STAT_COLUMNS, finish_benchmark_detail, finish_benchmark_gaps
+from chaingraph.queries.chain_map import (
+    FEED_COLUMNS,
+    PAIR_COLUMNS,
+    SUPPLY_COLUMNS,
+    finish_chain_map,
+    map_meta,
+    map_title,
+)
+from chaingraph.queries.chain_map import FIRM_COLUMNS as MAP_FIRM_COLUMNS
+from chaingraph.queries.composition import COUNT_COLUMNS, finish_composition
+from chaingraph.queries.exposure import REACHED_COLUMNS, finish_exposure, match_problem
+from chaingraph.queries.leaders import (
+    DESIGNATION_COLUMNS,
+    EDGE_COLUMNS,
+    check_arguments,
+    finish_leader_reach,
+    finish_leaders,
+)
+from chaingraph.queries.leaders import FIRM_COLUMNS as LEADER_FIRM_COLUMNS
+from chaingraph.queries.mapdata import ChainMap
+from chaingraph.queries.problems import COLUMNS as PROBLEM_COLUMNS
+from chaingraph.queries.problems import MIN_FIRMS, MIN_SHARE, ProblemCounts, check_thresholds, finish_problems
+from chaingraph.queries.weak_links import FIRM_COLUMNS as WEAK_FIRM_COLUMNS
+from chaingraph.queries.weak_links import SUPPLY_COLUMNS as WEAK_SUPPLY_COLUMNS
+from chaingraph.queries.weak_links import finish_weak_links
 
 __all__ = ["QUERY_FILES", "WRITE_CLAUSES", "Neo4jGraph", "bfs_downstream", "check_read_only", "parse_param",
            "parse_params", "problem_counts", "run_query", "statement_parameters", "statements"]

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .errors import OutputError, StoreError
-from .graph import ChainGraph
-from .model import SCHEMA_VERSION, TABLES
+from chaingraph import __version__
+from chaingraph.errors import OutputError, StoreError
+from chaingraph.graph.core import ChainGraph
+from chaingraph.model import SCHEMA_VERSION, TABLES
 
 MANIFEST = "manifest.json"
 FORMAT = "chaingraph-store"

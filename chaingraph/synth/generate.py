@@ -60,9 +60,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .codes import ORG_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
-from .model import TABLES
-from .regions import PLACEHOLDERS, load_regions
+from chaingraph.ingest.codes import ORG_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
+from chaingraph.ingest.regions import PLACEHOLDERS, load_regions
+from chaingraph.model import TABLES
 
 __all__ = ["CHAINS", "GENERATOR_VERSION", "MARKER", "PROBLEMS", "write_synthetic"]
 
@@ -950,7 +950,7 @@ def write_synthetic(out_dir: str | os.PathLike[str], n_enterprises: int, *, seed
     counts |= _leaders(pop, folder, seed, progress)
     counts |= _observations(pop, bench, folder, batch, progress)
     counts |= _measurements_certs(pop, bench, folder, batch, progress)
-    from .model import LOAD_ORDER
+    from chaingraph.model import LOAD_ORDER
 
     ordered = {t: counts.get(t, 0) for t in LOAD_ORDER if t != "regions"}
     marker = {"generator": "chaingraph.synth", "version": GENERATOR_VERSION, "seed": seed, "n_enterprises": n,

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import OutputError
+from chaingraph.errors import OutputError
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -271,7 +271,7 @@ def problem_workbook(problems: pd.DataFrame, meta: dict, *, lang: str = "zh") ->
     -------
     >>> write_xlsx(problem_workbook(df, meta), "out/共性质量问题清单.xlsx")  # doctest: +SKIP
     """
-    from .labels import relabel
+    from chaingraph.export.labels import relabel
 
     zh = lang == "zh"
     cols = (["chain_id"] if problems["chain_id"].nunique() > 1 else []) + PROBLEM_SHEET_COLUMNS

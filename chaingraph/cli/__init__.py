@@ -26,8 +26,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from . import __version__
-from .errors import ChainGraphError, OutputError
+from chaingraph import __version__
+from chaingraph.errors import ChainGraphError, OutputError
 
 logging.getLogger("neo4j").addHandler(logging.NullHandler())  # the driver's own warnings are not for analysts
 pd.set_option("display.unicode.east_asian_width", True)
@@ -92,7 +92,7 @@ def _summary_text(result) -> str:
 
 
 def _write_validation_outputs(result, report: Path | None, rejects_dir: Path | None) -> list[Path]:
-    from .export import write_frame
+    from chaingraph.export.tables import write_frame
 
     written = []
     if report is not None:
@@ -100,7 +100,7 @@ def _write_validation_outputs(result, report: Path | None, rejects_dir: Path | N
         if fmt == ".json":
             import json
 
-            from .export import _jsonable
+            from chaingraph.export.tables import _jsonable
 
             doc = {
                 "dataset": result.dataset,
@@ -146,7 +146,7 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
 
     DATASET is a folder of tables, an .xlsx workbook or a datapackage.json.
     """
-    from .validate import validate
+    from chaingraph.validate.core import validate
 
     _progress(f"validating {dataset}")
     result = validate(dataset, strict=strict)
@@ -174,9 +174,9 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
 @click.option("--report", type=click.Path(path_type=Path), help="Also write the validation issues to FILE.")
 def build_cmd(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, report: Path | None) -> None:
     """Validate DATASET and save its graph (accepted rows) as a fast binary STORE."""
-    from .graph import ChainGraph
-    from .store import save
-    from .validate import validate
+    from chaingraph.graph.core import ChainGraph
+    from chaingraph.graph.store import save
+    from chaingraph.validate.core import validate
 
     t0 = time.perf_counter()
     _progress(f"validating {dataset}")
@@ -198,7 +198,7 @@ def build_cmd(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, re
 @click.argument("store", type=click.Path(path_type=Path))
 def info_cmd(store: Path) -> None:
     """Describe a STORE (or a dataset): provenance and node / relationship counts."""
-    from .store import is_store, open_graph, read_manifest
+    from chaingraph.graph.store import is_store, open_graph, read_manifest
 
     g = open_graph(store)
     if is_store(store):
@@ -220,9 +220,9 @@ def info_cmd(store: Path) -> None:
               help="Which bundled sample to run.")
 def demo_cmd(out: Path, sample: str) -> None:
     """Run a bundled sample end to end and say what was written."""
-    from .graph import ChainGraph
-    from .store import save
-    from .validate import validate
+    from chaingraph.graph.core import ChainGraph
+    from chaingraph.graph.store import save
+    from chaingraph.validate.core import validate
 
     src = sample_path(sample)
     out.mkdir(parents=True, exist_ok=True)
@@ -273,7 +273,7 @@ class EmbeddedBackend:
         self.graph = graph
 
     def __getattr__(self, name: str):
-        from . import queries
+        from chaingraph import queries
 
         fn = getattr(queries, name)
         return lambda *a, **kw: fn(self.graph, *a, **kw)
@@ -285,13 +285,13 @@ class EmbeddedBackend:
 
 def _open_backend(source: str | None, neo4j: bool, database: str | None):
     if neo4j:
-        from .neo4j_backend import connect
-        from .neo4j_graph import Neo4jGraph
+        from chaingraph.neo4j.graph import Neo4jGraph
+        from chaingraph.neo4j.load import connect
 
         return Neo4jGraph(connect(), database=database)
     if source is None:
         raise click.UsageError("give a DATASET or STORE (or --neo4j)")
-    from .store import is_store, open_graph
+    from chaingraph.graph.store import is_store, open_graph
 
     if not is_store(source):
         _progress(f"validating and building {source} (save a store with `chaingraph build` to skip this)")
@@ -304,8 +304,8 @@ def _open_backend(source: str | None, neo4j: bool, database: str | None):
 
 
 def _emit(df: pd.DataFrame, query: str, output: Path | None, lang: str, meta: dict | None = None) -> None:
-    from .export import write_frame
-    from .labels import relabel
+    from chaingraph.export.labels import relabel
+    from chaingraph.export.tables import write_frame
 
     if output is not None:
         write_frame(relabel(df, lang, query), output, sheet=query, meta=meta)
@@ -346,7 +346,7 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
     """
     from datetime import datetime
 
-    from .export import problem_workbook, write_xlsx
+    from chaingraph.export.tables import problem_workbook, write_xlsx
 
     b = _open_backend(source, neo4j, database)
     df = b.common_problems(region, chain, segment, min_firms=min_firms, min_share=min_share,
@@ -365,7 +365,7 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
 def _region_label(region: str | None) -> str:
     if region is None:
         return "全部区域"
-    from .regions import load_regions
+    from chaingraph.ingest.regions import load_regions
 
     r = load_regions()
     code = r.resolve(region)
@@ -432,9 +432,9 @@ def gaps_cmd(source, region, chain, output, lang, neo4j, database, detail) -> No
 def _demo_problems(g, out: Path) -> list[Path]:
     from datetime import datetime
 
-    from .export import problem_workbook, write_xlsx
-    from .labels import relabel
-    from .queries import common_problems
+    from chaingraph.export.labels import relabel
+    from chaingraph.export.tables import problem_workbook, write_xlsx
+    from chaingraph.queries import common_problems
 
     chain = str(g.tables["chains"]["id"].iloc[0])
     region = str(g.tables["leaders"]["region_code"].iloc[0]) if len(g.tables["leaders"]) else None
@@ -471,8 +471,8 @@ _DEMO_STEPS.append(_demo_problems)
 def map_cmd(source, region, chain, dimension, enterprise, hops, output, color_by, size_by, hide_problems,
             max_nodes) -> None:
     """Write the interactive chain map (强链图谱) as self-contained HTML that opens offline."""
-    from .queries import chain_map, enterprise_map
-    from .render import write_map_html
+    from chaingraph.queries import chain_map, enterprise_map
+    from chaingraph.render.html import write_map_html
 
     b = _open_backend(source, False, None)
     if enterprise:
@@ -501,8 +501,8 @@ def push_cmd(source, uri, username, database, batch_size, clear) -> None:
 
     Re-running resumes an interrupted load without duplicating anything.
     """
-    from .neo4j_backend import connect, push
-    from .store import open_graph
+    from chaingraph.graph.store import open_graph
+    from chaingraph.neo4j.load import connect, push
 
     g = open_graph(source)
     driver = connect(uri=uri, user=username)
@@ -533,8 +533,8 @@ def query_cmd(text_or_file, params, database, output) -> None:
     Runs in a read transaction; statements that write are refused before connecting.
     Connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD.
     """
-    from .neo4j_backend import connect
-    from .neo4j_graph import check_read_only, parse_params, run_query
+    from chaingraph.neo4j.graph import check_read_only, parse_params, run_query
+    from chaingraph.neo4j.load import connect
 
     text = Path(text_or_file).read_text(encoding="utf-8") if text_or_file.endswith(".cypher") else text_or_file
     check_read_only(text)
@@ -545,7 +545,7 @@ def query_cmd(text_or_file, params, database, output) -> None:
     finally:
         driver.close()
     if output is not None:
-        from .export import write_frame
+        from chaingraph.export.tables import write_frame
 
         write_frame(df, output)
         click.echo(f"wrote {output} ({len(df)} rows)")
@@ -561,7 +561,7 @@ def query_cmd(text_or_file, params, database, output) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Folder to write.")
 def synth_cmd(n, seed, out) -> None:
     """Write a synthetic national-scale dataset (real adcodes, many chains) for trials and benchmarks."""
-    from .synth import write_synthetic
+    from chaingraph.synth.generate import write_synthetic
 
     last: dict[str, int] = {}
 
@@ -579,8 +579,8 @@ def synth_cmd(n, seed, out) -> None:
 
 
 def _demo_map(g, out: Path) -> list[Path]:
-    from .queries import chain_map
-    from .render import write_map_html
+    from chaingraph.queries import chain_map
+    from chaingraph.render.html import write_map_html
 
     chain = str(g.tables["chains"]["id"].iloc[0])
     region = str(g.tables["leaders"]["region_code"].iloc[0]) if len(g.tables["leaders"]) else None

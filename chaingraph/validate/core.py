@@ -27,11 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import codes, parse
-from .io import Dataset, NotStreamable, RawPart, read_dataset
-from .model import LOAD_ORDER, TABLES, Table, header_map, normalise_header
-from .reasons import REASONS
-from .regions import load_regions
+from chaingraph.ingest import codes as codes
+from chaingraph.ingest import parse as parse
+from chaingraph.ingest.readers import Dataset, NotStreamable, RawPart, read_dataset
+from chaingraph.ingest.regions import load_regions
+from chaingraph.model import LOAD_ORDER, TABLES, Table, header_map, normalise_header
+from chaingraph.reasons import REASONS
 
 ISSUE_COLUMNS = ["severity", "table", "file", "sheet", "row", "column", "value", "code", "message"]
 SUMMARY_COLUMNS = ["table", "files", "encoding", "read", "accepted", "rejected", "merged", "derived",
@@ -170,7 +171,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, object]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from .graph import _arrow_text
+        from chaingraph.ingest.arrays import arrow_text as _arrow_text
 
         try:
             arr = _arrow_text(values)
@@ -197,7 +198,7 @@ def _lookup_uniques(uniques: object, targets: pd.Series):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .graph import _arrow_text
+    from chaingraph.ingest.arrays import arrow_text as _arrow_text
 
     u = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else _arrow_text(pd.Series(uniques))
     if u.type != pa.large_string():
@@ -405,7 +406,7 @@ class _TableRun:
 
     def _factorize_all(self, typed: pd.DataFrame, cols: list[str]) -> None:
         """Fill the :meth:`factorized` cache for ``cols``, two columns at a time (Arrow releases the GIL)."""
-        from .graph import parallel_map
+        from chaingraph.ingest.arrays import parallel_map
 
         todo = [c for c in dict.fromkeys(cols) if c not in self._factorized]
         # text is hashed by Arrow, on threads (its memory comes from Arrow's pool); the rest by pandas, here
@@ -418,7 +419,7 @@ class _TableRun:
                 self._factorized[c] = factorize(typed[c])
 
     def check_references(self, typed: pd.DataFrame) -> None:
-        from .graph import parallel_map
+        from chaingraph.ingest.arrays import parallel_map
 
         t = self.table
         checks = []  # (foreign key, values present, target key column or None)
