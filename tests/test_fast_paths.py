@@ -22,8 +22,12 @@ from chaingraph.synth import write_synthetic
 from .conftest import DATASETS, SAMPLES
 
 G = importlib.import_module("chaingraph.graph.core")
+GP = importlib.import_module("chaingraph.graph.positions")  # where the build's fast paths are read
 V = importlib.import_module("chaingraph.validate.core")
+VT = importlib.import_module("chaingraph.validate.table")  # where factorize, _duplicated_key are read
 IO = importlib.import_module("chaingraph.ingest.readers")
+IO_CSV = importlib.import_module("chaingraph.ingest.readers.csv")  # where STREAM_BLOCK, STREAM_BYTES are read
+IO_ENC = importlib.import_module("chaingraph.ingest.readers.encoding")  # where _CHUNK is read
 S = importlib.import_module("chaingraph.graph.store")
 
 NAT = np.iinfo(np.int64).min
@@ -163,7 +167,7 @@ def _python_verdict(data: bytes) -> str | None:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_encoding_detection_and_line_count(seed, tmp_path, monkeypatch):
-    monkeypatch.setattr(IO, "_CHUNK", 7)  # characters cut at every possible place
+    monkeypatch.setattr(IO_ENC, "_CHUNK", 7)  # characters cut at every possible place
     rng = np.random.default_rng(seed)
     pieces = ["a,b\r\n", "中文,é\n", "😀", "\n\n", "x", ",", "\ufeff"]
     for i in range(150):
@@ -212,8 +216,8 @@ def unstreamable(tmp_path):
 @pytest.mark.parametrize("kind", ["quoted_newline", "blank_line", "cells"])
 def test_a_large_file_that_does_not_stream_is_read_whole(kind, unstreamable, monkeypatch):
     d = unstreamable[kind]
-    monkeypatch.setattr(IO, "STREAM_BLOCK", 1 << 10)
-    monkeypatch.setattr(IO, "STREAM_BYTES", 0)  # every file large enough to be streamed
+    monkeypatch.setattr(IO_CSV, "STREAM_BLOCK", 1 << 10)
+    monkeypatch.setattr(IO_CSV, "STREAM_BYTES", 0)  # every file large enough to be streamed
     part = IO.read_dataset(d, stream_check=False).parts["observations"][0]
     assert part.streamed and part.lines is not None
     with pytest.raises(IO.NotStreamable):
@@ -263,13 +267,13 @@ def _exact_paths(monkeypatch) -> None:
             return values.to_numpy(dtype="datetime64[s]").astype(np.int64)
         return pd.factorize(values, sort=True, use_na_sentinel=True)[0]
 
-    monkeypatch.setattr(G, "sort_order", lexsort)
-    monkeypatch.setattr(G, "_sort_codes", sort_codes)
-    monkeypatch.setattr(G, "take_rows", lambda df, order: df.iloc[order].reset_index(drop=True))
-    monkeypatch.setattr(G, "_region_numbers", lambda c: pd.to_numeric(c).to_numpy(dtype=np.int32)
+    monkeypatch.setattr(GP, "sort_order", lexsort)
+    monkeypatch.setattr(GP, "_sort_codes", sort_codes)
+    monkeypatch.setattr(GP, "take_rows", lambda df, order: df.iloc[order].reset_index(drop=True))
+    monkeypatch.setattr(GP, "_region_numbers", lambda c: pd.to_numeric(c).to_numpy(dtype=np.int32)
                         if len(c) else np.zeros(0, dtype=np.int32))
-    monkeypatch.setattr(V, "factorize", lambda s: pd.factorize(s, use_na_sentinel=True))
-    monkeypatch.setattr(V, "_duplicated_key", lambda cols: None)  # pandas' DataFrame.duplicated
+    monkeypatch.setattr(VT, "factorize", lambda s: pd.factorize(s, use_na_sentinel=True))
+    monkeypatch.setattr(VT, "_duplicated_key", lambda cols: None)  # pandas' DataFrame.duplicated
 
 
 def _assert_same_validation(a, b) -> None:
@@ -290,8 +294,8 @@ def _build(path, strict: bool = False):
 def test_build_equals_the_exact_paths(name, dirty, monkeypatch):
     path = dirty if name == "dirty" else DATASETS / name
     looked_up, refused = [], []
-    positions, moved = G.positions, G._moved_positions
-    monkeypatch.setattr(G, "positions", lambda v, k: looked_up.append(len(v)) or positions(v, k))
+    positions, moved = GP.positions, GP._moved_positions
+    monkeypatch.setattr(GP, "positions", lambda v, k: looked_up.append(len(v)) or positions(v, k))
 
     def checked_moved(known, *args):
         out = moved(known, *args)
@@ -299,7 +303,7 @@ def test_build_equals_the_exact_paths(name, dirty, monkeypatch):
             refused.append(len(known))
         return out
 
-    monkeypatch.setattr(G, "_moved_positions", checked_moved)
+    monkeypatch.setattr(GP, "_moved_positions", checked_moved)
     for strict in (False, True):
         looked_up.clear()
         fast_r, fast_g = _build(path, strict)

@@ -42,7 +42,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-import chaingraph.ingest.readers as cgio
+import chaingraph.ingest.readers.csv as cgio
 from chaingraph.model import LOAD_ORDER, TABLES
 from chaingraph.validate import validate
 
@@ -202,7 +202,7 @@ def csv_table(draw, table: str | None = None, huge: bool = True) -> dict:
     leading = draw(st.lists(st.sampled_from(["", ",,", " , ", "\t", '""', '"",""', '" "']), max_size=2))
     eol = draw(st.sampled_from(["\n", "\r\n"]))
     quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
-    if eol == "\n" and any("\r" in c for r in rows for c in r):
+    if eol == "\n" and any("\r" in c for r in [header, *rows] for c in r):
         quoting = csv.QUOTE_ALL  # csv.writer quotes only the line terminator's own characters in MINIMAL mode
     buf = io.StringIO(newline="")
     for line in leading:

@@ -198,7 +198,7 @@ def test_write_tiny_is_valid(tmp_path):
 
 def test_streamed_validation_equals_in_memory(monkeypatch):
     """Large CSVs are validated chunk by chunk; the outcome must not depend on it."""
-    import chaingraph.ingest.readers as cio
+    import chaingraph.ingest.readers.csv as cio
 
     whole = validate(DATASETS / "defects")
     monkeypatch.setattr(cio, "STREAM_BYTES", 0)  # stream every CSV that can be streamed
@@ -215,7 +215,7 @@ def test_streamed_validation_equals_in_memory(monkeypatch):
 
 
 def test_streamed_sample_in_many_chunks(monkeypatch):
-    import chaingraph.ingest.readers as cio
+    import chaingraph.ingest.readers.csv as cio
 
     whole = validate(DATASETS / "wuxing-childrenswear")
     monkeypatch.setattr(cio, "STREAM_BYTES", 0)

@@ -2,6 +2,9 @@
 
 * :mod:`~chaingraph.render.layout` — node positions, segment summaries and per-segment splits
 * :mod:`~chaingraph.render.html` — the self-contained page (vis-network inlined)
+* :mod:`~chaingraph.render.payload` — the page's JSON payload (legend, backdrop, vis options)
+* :mod:`~chaingraph.render.frames` — the vis node and edge frames, tooltips included
+* :mod:`~chaingraph.render.style` — colours, shapes and line styles
 
 Example
 -------

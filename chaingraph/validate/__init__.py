@@ -1,6 +1,9 @@
 """Step 2 — validate: every row checked, every problem reported, accepted and rejected rows counted.
 
-* :mod:`~chaingraph.validate.core` — :func:`validate` and :class:`ValidationResult`
+* :mod:`~chaingraph.validate.core` — :func:`validate`, table by table in load order
+* :mod:`~chaingraph.validate.table` — the checks of one table (headers, cells, references, duplicates)
+* :mod:`~chaingraph.validate.keys` — key columns hashed: ``factorize``, foreign-key lookups, duplicate keys
+* :mod:`~chaingraph.validate.report` — :class:`ValidationResult`, the issue and summary columns
 
 Example
 -------
