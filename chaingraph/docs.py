@@ -18,7 +18,8 @@ BEGIN = "<!-- model:begin -->"
 END = "<!-- model:end -->"
 
 _TYPE_TEXT = {
-    "id": "text id", "text": "text", "uscc": "credit code (18)", "adcode": "GB/T 2260 code or region name",
+    "id": "text id", "text": "text", "uscc": "credit code (18)", "stock_code": "stock code (600373 → 600373.SH)",
+    "firm_ref": "enterprise: id, credit code, stock code or full name", "adcode": "GB/T 2260 code or region name",
     "int": "integer", "float": "number", "money": "amount, 万元 (元/万/亿 understood)", "date": "date",
     "bool": "yes/no (是/否)", "enum": "one of",
 }
@@ -51,7 +52,7 @@ def dataset_format_markdown() -> str:
         out.append("| column | 中文表头 (accepted aliases) | type | required |")
         out.append("|---|---|---|---|")
         for f in t.fields:
-            typ = _TYPE_TEXT[f.type]
+            typ = _TYPE_TEXT.get(f.type, f.type)
             if f.enum:
                 typ += " " + ", ".join(f"`{k}` ({v[0]})" for k, v in ENUMS[f.enum].items())
             if f.minimum is not None or f.maximum is not None:

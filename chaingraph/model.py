@@ -21,7 +21,7 @@ Example
 -------
 >>> from chaingraph.model import TABLES
 >>> TABLES["enterprises"].key
-('uscc',)
+('id',)
 >>> TABLES["observations"].rel_type
 'HAS_PROBLEM'
 """
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the table layout; a store written under another version is refused."""
 
 # ---------------------------------------------------------------------------
@@ -44,6 +44,7 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "small": ("小型", "小型企业", "小", "小企"),
         "medium": ("中型", "中型企业", "中"),
         "large": ("大型", "大型企业", "大"),
+        "unknown": ("规模不详", "不详规模"),
     },
     "stage": {
         "upstream": ("上游",),
@@ -71,6 +72,16 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "improving": ("整改中", "改进中", "帮扶中", "进行中"),
         "resolved": ("已解决", "已整改", "已完成", "关闭"),
     },
+    "region_source": {
+        "given": ("填报", "给定"),
+        "inferred": ("推断", "由名称推断", "由地址推断"),
+    },
+    "id_source": {
+        "uscc": ("统一社会信用代码",),
+        "stock_code": ("证券代码",),
+        "given": ("企业编号",),
+        "name": ("企业名称",),
+    },
     "region_level": {
         "province": ("省", "省级"),
         "city": ("市", "地级", "市级"),
@@ -97,6 +108,8 @@ FIELD_TYPES = (
     "id",  # free text key, kept verbatim (trimmed)
     "text",
     "uscc",  # 18-char Unified Social Credit Code
+    "stock_code",  # a security code, normalised to 600373.SH
+    "firm_ref",  # a reference to an enterprise: its id, credit code, stock code or exact full name
     "adcode",  # six-digit GB/T 2260 division code (or a unique region name)
     "int",
     "float",
@@ -223,6 +236,12 @@ def _f(name: str, type_: str, *aliases: str, **kw) -> Field:
 
 
 USCC = "uscc"
+"""The Unified Social Credit Code property of an enterprise (optional since schema 2)."""
+FIRM = "enterprise_id"
+"""The column that refers to an enterprise (by its ``id``) in relationship tables."""
+FIRM_ALIASES: tuple[str, ...] = ("企业编号", "企业代码", "统一社会信用代码", "信用代码", "社会信用代码", "USCC", "uscc",
+                                 "证券代码", "股票代码", "企业名称", "企业", "公司名称")
+"""Headers under which a relationship table may name its firm: by id, credit code, stock code or full name."""
 
 TABLES: dict[str, Table] = {}
 
@@ -263,9 +282,10 @@ _add(Table(
         _f("id", "id", "环节编号", "环节代码", "编号", required=True, zh="环节编号"),
         _f("chain_id", "id", "产业链编号", "产业链", required=True, zh="产业链编号", doc="PART_OF → chains.id"),
         _f("name", "text", "环节名称", "名称", "环节", required=True, zh="环节名称"),
-        _f("stage", "enum", "上中下游", "阶段", "位置", enum="stage", required=True, zh="上中下游"),
-        _f("order", "int", "顺序", "序号", "排序", required=True, minimum=0, zh="顺序",
-           doc="position in flow order, upstream first"),
+        _f("stage", "enum", "上中下游", "阶段", "位置", enum="stage", zh="上中下游",
+           doc="derived from the flows when absent"),
+        _f("order", "int", "顺序", "序号", "排序", minimum=0, zh="顺序",
+           doc="position in flow order, upstream first; derived from the flows when absent"),
         _f("key_link", "bool", "关键环节", "是否关键环节", zh="关键环节"),
     ),
     foreign_keys=(ForeignKey(("chain_id",), "chains", ("id",)),),
@@ -279,41 +299,55 @@ _add(Table(
     fields=(
         _f("from_segment", "id", "上游环节", "来源环节", required=True, zh="上游环节"),
         _f("to_segment", "id", "下游环节", "去向环节", required=True, zh="下游环节"),
+        _f("weight", "float", "权重", "关联权重", "流向权重", minimum=0, zh="权重"),
     ),
     foreign_keys=(ForeignKey(("from_segment",), "segments", ("id",)),
                   ForeignKey(("to_segment",), "segments", ("id",))),
 ))
 
 _add(Table(
-    name="enterprises", label="Enterprise", key=(USCC,), required=True, zh="企业",
-    aliases=("企业", "企业名录", "企业清单", "企业信息"),
-    doc="`region_code` is LOCATED_IN; an optional `segment_id` adds an OPERATES_IN row.",
+    name="enterprises", label="Enterprise", key=("id",), required=True, zh="企业",
+    aliases=("企业", "企业名录", "企业清单", "企业信息", "上市公司", "上市公司名录"),
+    doc="Keyed on `id`: the credit code when there is one, else the stock code, the analyst's own code or the "
+        "normalised full name. `region_code` is LOCATED_IN; an optional `segment_id` adds an OPERATES_IN row.",
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", "社会信用代码", "USCC", required=True, zh="统一社会信用代码"),
-        _f("name", "text", "企业名称", "名称", "企业", required=True, zh="企业名称"),
-        _f("region_code", "adcode", "所在地区", "所在地", "区划代码", "地区", "行政区划代码", required=True,
-           zh="所在地区", doc="LOCATED_IN: GB/T 2260 code or a unique region name"),
+        _f("id", "id", "企业编号", "企业代码", "企业ID", zh="企业编号",
+           doc="derived when absent: credit code, else stock code, else normalised full name"),
+        _f(USCC, "uscc", "统一社会信用代码", "信用代码", "社会信用代码", "USCC", zh="统一社会信用代码"),
+        _f("stock_code", "stock_code", "证券代码", "股票代码", "股票编码", "A股代码", "证券编码", zh="证券代码",
+           doc="600373, 600373.SH, SZ000001 … normalised to 600373.SH"),
+        _f("name", "text", "企业名称", "名称", "企业", "公司名称", "公司全称", "企业全称", "公司中文名称", required=True,
+           zh="企业名称"),
+        _f("short_name", "text", "证券简称", "股票简称", "公司简称", "简称", zh="证券简称"),
+        _f("region_code", "adcode", "所在地区", "所在地", "区划代码", "地区", "行政区划代码", "所属地区", "省份", "所在省份", "注册地区", "所在城市", zh="所在地区",
+           doc="LOCATED_IN: GB/T 2260 code or a unique region name (required unless --infer-region finds one)"),
+        _f("region_source", "enum", "区域来源", enum="region_source", zh="区域来源",
+           doc="given, or inferred from the name or address (--infer-region)"),
+        _f("address", "text", "地址", "注册地址", "住所", "办公地址", "通讯地址", zh="地址"),
         _f("segment_id", "id", "环节", "环节编号", "所属环节", zh="所属环节", doc="OPERATES_IN shortcut"),
-        _f("size", "enum", "企业规模", "规模", "规模类型", enum="size", required=True, zh="企业规模"),
+        _f("size", "enum", "企业规模", "规模", "规模类型", enum="size", zh="企业规模",
+           doc="missing = unknown (规模不详), never guessed"),
         _f("employees", "int", "从业人数", "员工人数", "人数", "职工人数", minimum=0, zh="从业人数"),
         _f("revenue", "money", "营业收入", "营收", "年营业收入", "营业收入(万元)", minimum=0, unit="万元",
            zh="营业收入(万元)"),
         _f("founded", "date", "成立日期", "成立时间", "注册日期", zh="成立日期"),
         _f("qms_certified", "bool", "质量管理体系认证", "是否通过质量管理体系认证", "ISO9001", zh="质量管理体系认证"),
+        _f("id_source", "enum", "编号来源", enum="id_source", zh="编号来源",
+           doc="which code the id came from: uscc, stock_code, given or name"),
     ),
     foreign_keys=(ForeignKey(("region_code",), "@regions", ("code",)),
                   ForeignKey(("segment_id",), "segments", ("id",))),
 ))
 
 _add(Table(
-    name="operates_in", rel_type="OPERATES_IN", key=(USCC, "segment_id"), zh="企业所属环节",
+    name="operates_in", rel_type="OPERATES_IN", key=(FIRM, "segment_id"), zh="企业所属环节",
     aliases=("企业环节", "企业所属环节"),
-    source=(USCC, "Enterprise"), target=("segment_id", "Segment"),
+    source=(FIRM, "Enterprise"), target=("segment_id", "Segment"),
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, required=True, zh="企业编号"),
         _f("segment_id", "id", "环节", "环节编号", "所属环节", required=True, zh="所属环节"),
     ),
-    foreign_keys=(ForeignKey((USCC,), "enterprises", (USCC,)), ForeignKey(("segment_id",), "segments", ("id",))),
+    foreign_keys=(ForeignKey((FIRM,), "enterprises", ("id",)), ForeignKey(("segment_id",), "segments", ("id",))),
 ))
 
 _add(Table(
@@ -355,90 +389,92 @@ _add(Table(
 ))
 
 _add(Table(
-    name="supplies", rel_type="SUPPLIES", key=("supplier_uscc", "customer_uscc", "product"), zh="供应关系",
+    name="supplies", rel_type="SUPPLIES", key=("supplier_id", "customer_id", "product"), zh="供应关系",
     aliases=("供应关系", "供货关系", "上下游关系"),
-    source=("supplier_uscc", "Enterprise"), target=("customer_uscc", "Enterprise"),
+    source=("supplier_id", "Enterprise"), target=("customer_id", "Enterprise"),
     fields=(
-        _f("supplier_uscc", "uscc", "供应方统一社会信用代码", "供应方", "供应商信用代码", required=True, zh="供应方"),
-        _f("customer_uscc", "uscc", "采购方统一社会信用代码", "采购方", "客户信用代码", required=True, zh="采购方"),
+        _f("supplier_id", "firm_ref", "供应方", "供应方统一社会信用代码", "供应商信用代码", "供应方企业编号", "供应方证券代码",
+           "供应方名称", "供应商", "supplier_uscc", required=True, zh="供应方"),
+        _f("customer_id", "firm_ref", "采购方", "采购方统一社会信用代码", "客户信用代码", "采购方企业编号", "采购方证券代码",
+           "采购方名称", "客户", "customer_uscc", required=True, zh="采购方"),
         _f("product", "text", "产品", "供应产品", zh="产品"),
         _f("value", "money", "金额", "供货金额", "年供货额", minimum=0, unit="万元", zh="年供货额(万元)"),
     ),
-    foreign_keys=(ForeignKey(("supplier_uscc",), "enterprises", (USCC,)),
-                  ForeignKey(("customer_uscc",), "enterprises", (USCC,))),
+    foreign_keys=(ForeignKey(("supplier_id",), "enterprises", ("id",)),
+                  ForeignKey(("customer_id",), "enterprises", ("id",))),
 ))
 
 _add(Table(
-    name="leaders", rel_type="LEADS", key=(USCC, "chain_id", "region_code"), zh="链主企业",
+    name="leaders", rel_type="LEADS", key=(FIRM, "chain_id", "region_code"), zh="链主企业",
     aliases=("链主", "链主企业"),
-    source=(USCC, "Enterprise"), target=("chain_id", "Chain"),
+    source=(FIRM, "Enterprise"), target=("chain_id", "Chain"),
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, required=True, zh="企业编号"),
         _f("chain_id", "id", "产业链编号", "产业链", required=True, zh="产业链编号"),
         _f("region_code", "adcode", "区域", "区划代码", "所在地区", required=True, zh="区域"),
         _f("since", "date", "认定日期", "认定时间", zh="认定日期"),
     ),
-    foreign_keys=(ForeignKey((USCC,), "enterprises", (USCC,)), ForeignKey(("chain_id",), "chains", ("id",)),
+    foreign_keys=(ForeignKey((FIRM,), "enterprises", ("id",)), ForeignKey(("chain_id",), "chains", ("id",)),
                   ForeignKey(("region_code",), "@regions", ("code",))),
 ))
 
 _add(Table(
-    name="observations", rel_type="HAS_PROBLEM", key=(USCC, "problem_id", "source", "observed_on"), zh="问题记录",
+    name="observations", rel_type="HAS_PROBLEM", key=(FIRM, "problem_id", "source", "observed_on"), zh="问题记录",
     aliases=("问题记录", "问题发现", "企业问题"),
-    source=(USCC, "Enterprise"), target=("problem_id", "Problem"),
+    source=(FIRM, "Enterprise"), target=("problem_id", "Problem"),
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, required=True, zh="企业编号"),
         _f("problem_id", "id", "问题编号", "问题", required=True, zh="问题编号"),
         _f("severity", "int", "严重程度", "严重度", required=True, minimum=1, maximum=5, zh="严重程度"),
         _f("source", "enum", "来源", "数据来源", "发现途径", enum="source", required=True, zh="来源"),
         _f("observed_on", "date", "发现日期", "记录日期", "日期", zh="发现日期"),
         _f("status", "enum", "状态", "整改状态", enum="status", zh="整改状态"),
     ),
-    foreign_keys=(ForeignKey((USCC,), "enterprises", (USCC,)), ForeignKey(("problem_id",), "problems", ("id",))),
+    foreign_keys=(ForeignKey((FIRM,), "enterprises", ("id",)), ForeignKey(("problem_id",), "problems", ("id",))),
 ))
 
 _add(Table(
-    name="measurements", rel_type="MEASURED", key=(USCC, "benchmark_id", "measured_on"), zh="指标测量",
+    name="measurements", rel_type="MEASURED", key=(FIRM, "benchmark_id", "measured_on"), zh="指标测量",
     aliases=("测量值", "指标测量", "企业指标"),
-    source=(USCC, "Enterprise"), target=("benchmark_id", "Benchmark"),
+    source=(FIRM, "Enterprise"), target=("benchmark_id", "Benchmark"),
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, required=True, zh="企业编号"),
         _f("benchmark_id", "id", "指标编号", "指标", required=True, zh="指标编号"),
         _f("value", "float", "测量值", "数值", "值", required=True, zh="测量值"),
         _f("measured_on", "date", "测量日期", "日期", zh="测量日期"),
     ),
-    foreign_keys=(ForeignKey((USCC,), "enterprises", (USCC,)), ForeignKey(("benchmark_id",), "benchmarks", ("id",))),
+    foreign_keys=(ForeignKey((FIRM,), "enterprises", ("id",)), ForeignKey(("benchmark_id",), "benchmarks", ("id",))),
 ))
 
 _add(Table(
-    name="certifications", rel_type="CERTIFIED", key=(USCC, "body_id", "standard", "cert_no"), zh="认证证书",
+    name="certifications", rel_type="CERTIFIED", key=(FIRM, "body_id", "standard", "cert_no"), zh="认证证书",
     aliases=("认证", "认证证书", "证书"),
-    source=(USCC, "Enterprise"), target=("body_id", "CertificationBody"),
+    source=(FIRM, "Enterprise"), target=("body_id", "CertificationBody"),
     fields=(
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, required=True, zh="企业编号"),
         _f("body_id", "id", "机构编号", "认证机构", required=True, zh="认证机构"),
         _f("standard", "text", "认证标准", "标准", "认证类型", required=True, zh="认证标准"),
         _f("cert_no", "id", "证书编号", "证书号", zh="证书编号"),
         _f("issued", "date", "发证日期", "颁证日期", zh="发证日期"),
         _f("expires", "date", "有效期至", "到期日期", zh="有效期至"),
     ),
-    foreign_keys=(ForeignKey((USCC,), "enterprises", (USCC,)), ForeignKey(("body_id",), "cert_bodies", ("id",))),
+    foreign_keys=(ForeignKey((FIRM,), "enterprises", ("id",)), ForeignKey(("body_id",), "cert_bodies", ("id",))),
 ))
 
 _add(Table(
-    name="assistance", rel_type="ASSISTS", key=("body_id", USCC, "problem_id", "started"), zh="帮扶台账",
+    name="assistance", rel_type="ASSISTS", key=("body_id", FIRM, "problem_id", "started"), zh="帮扶台账",
     aliases=("帮扶", "帮扶台账", "帮扶记录"),
-    source=("body_id", "CertificationBody"), target=(USCC, "Enterprise"),
+    source=("body_id", "CertificationBody"), target=(FIRM, "Enterprise"),
     fields=(
         _f("body_id", "id", "机构编号", "认证机构", "帮扶机构", required=True, zh="帮扶机构"),
-        _f(USCC, "uscc", "统一社会信用代码", "信用代码", "帮扶企业", required=True, zh="统一社会信用代码"),
+        _f(FIRM, "firm_ref", *FIRM_ALIASES, "帮扶企业", required=True, zh="企业编号"),
         _f("problem_id", "id", "问题编号", "问题", zh="问题编号"),
         _f("dimension", "text", "帮扶维度", "帮扶方式", "维度", zh="帮扶维度"),
         _f("started", "date", "开始日期", "帮扶开始", zh="开始日期"),
         _f("status", "enum", "状态", "帮扶状态", enum="status", zh="帮扶状态"),
         _f("outcome", "text", "成效", "帮扶成效", "结果", zh="帮扶成效"),
     ),
-    foreign_keys=(ForeignKey(("body_id",), "cert_bodies", ("id",)), ForeignKey((USCC,), "enterprises", (USCC,)),
+    foreign_keys=(ForeignKey(("body_id",), "cert_bodies", ("id",)), ForeignKey((FIRM,), "enterprises", ("id",)),
                   ForeignKey(("problem_id",), "problems", ("id",))),
 ))
 
@@ -464,7 +500,7 @@ REL_TABLE: dict[str, str] = {t.rel_type: t.name for t in TABLES.values() if t.re
 
 FOLDED_RELS: dict[str, tuple[str, str, str]] = {
     "PART_OF": ("segments", "id", "chain_id"),
-    "LOCATED_IN": ("enterprises", USCC, "region_code"),
+    "LOCATED_IN": ("enterprises", "id", "region_code"),
     "WITHIN": ("regions", "code", "parent"),
 }
 """Relationship types stored as a foreign-key column: type -> (table, source column, target column)."""

@@ -38,7 +38,7 @@ _SCRIPTS = str(Path(__file__).resolve().parent)
 if _SCRIPTS not in sys.path:
     sys.path.insert(0, _SCRIPTS)
 
-from samples import PILOTS, defects, defects_missing_table  # noqa: E402
+from samples import PILOTS, defects, defects_identity, defects_missing_table, listed_firms  # noqa: E402
 from samples.build.base import OUT, all_reason_codes  # noqa: E402
 from samples.build.checks import check_all  # noqa: E402
 from samples.build.codes import load_locdat  # noqa: E402
@@ -64,6 +64,9 @@ def generate() -> None:
             xlsx_bytes = write_xlsx_edition(OUT, spec, tables)
     exp = defects.write(OUT / defects.FOLDER, xlsx_bytes)
     exp2 = defects_missing_table.write(OUT / defects_missing_table.FOLDER)
+    print(f"listed-firms: {listed_firms.build(OUT)}")
+    exp3 = defects_identity.write(OUT / defects_identity.FOLDER)
+    print(f"defects-identity: {len(exp3)} expected issues (validated with --infer-region)")
     codes = sorted({e[3] for e in exp + exp2})
     missing = sorted(set(all_reason_codes()) - set(codes))
     print(f"defects: {len(exp)} expected issues + {len(exp2)} in defects-missing-table; "

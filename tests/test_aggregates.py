@@ -51,8 +51,8 @@ def naive_counts(g: ChainGraph, region: str | None, chain: str, include_resolved
     obs["when"] = obs["observed_on"].fillna(pd.Timestamp.min)
     obs["row"] = np.arange(len(obs))
     recorded = obs.dropna(subset=["status"]).sort_values(["when", "row"])
-    latest = recorded.groupby(["uscc", "problem_id"])["status"].last()
-    pairs = obs.groupby(["uscc", "problem_id"]).agg(severity=("severity", "max"), n=("severity", "size"))
+    latest = recorded.groupby(["enterprise_id", "problem_id"])["status"].last()
+    pairs = obs.groupby(["enterprise_id", "problem_id"]).agg(severity=("severity", "max"), n=("severity", "size"))
     pairs["status"] = latest.reindex(pairs.index).fillna("open")
     if not include_resolved:
         pairs = pairs[pairs["status"] != "resolved"]

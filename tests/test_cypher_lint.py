@@ -174,6 +174,6 @@ def test_linter_reports_bad_queries(name):
 @needs_linter
 def test_linter_accepts_a_good_query_next_to_the_bad_ones():
     good = ("MATCH (e:Enterprise)-[:LOCATED_IN]->(r:Region) WHERE e.region_code STARTS WITH $region "
-            "RETURN e.uscc AS uscc, r.name AS region ORDER BY uscc")
+            "RETURN e.id AS enterprise_id, r.name AS region ORDER BY enterprise_id")
     answer = lint([{"file": "good", "index": 0, "query": good, "parameters": {"region": None}}])
     assert [d for r in answer["results"] for d in r["diagnostics"]] == []

@@ -502,3 +502,24 @@ def test_push_failing_twice_then_completing(tiny):
     db.fail_at_batch = None
     assert nb.push(tiny, driver, batch_size=4)["ok"].all()
     assert db.state() == clean.state()
+
+
+def test_xlsx_on_a_full_disk_is_one_line_no_traceback(tmp_path):
+    """A file-size limit makes every write past 4 KiB fail (EFBIG), as a full disk does (ENOSPC): the CLI
+    prints one error line, and openpyxl's zip writer leaves no 'Exception ignored' traceback behind."""
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "from chaingraph.cli import main\n"
+        "sys.argv = ['chaingraph', 'problems', sys.argv[1], '-o', sys.argv[2]]\n"
+        "main()\n"
+    )
+    out = tmp_path / "x.xlsx"
+    proc = subprocess.run([sys.executable, "-c", code, str(ROOT / "datasets" / "wuxing-childrenswear"), str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: {out}: cannot write (File too large)"]
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))

@@ -235,3 +235,16 @@ def test_split_leaves_partners_out_when_too_many():
     text = dyeing.loc[dyeing["kind"] == "enterprise", "supply_outside"].dropna()
     assert text.str.contains("采购自面料织造").any() and text.str.contains("供货给服装缝制").any()
     assert not (parts["seg:dyeing"].edges["type"] == "SUPPLIES").any()  # dyeing firms only sell outside
+
+
+def test_firms_of_unknown_size_are_counted_and_placed():
+    cm = make_chain_map(40, 2, 6)
+    ent = cm.nodes["kind"] == "enterprise"
+    missing = cm.nodes.index[ent & ~cm.nodes["is_leader"].fillna(False).astype(bool)][:3]
+    cm.nodes["size"] = cm.nodes["size"].astype("object")
+    cm.nodes.loc[missing[:2], "size"] = None  # 规模不详: never guessed
+    cm.nodes.loc[missing[2:], "size"] = "unknown"
+    assert not layout_chain(cm).duplicated(["x", "y"]).any()
+    s = summarise_segments(cm, max_nodes=39)
+    mix = " / ".join(s.nodes.loc[s.nodes["kind"] == "segment", "size_mix"])
+    assert sum(int(part.split()[1]) for part in mix.split(" / ") if part.startswith("规模不详")) == 3

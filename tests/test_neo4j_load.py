@@ -30,7 +30,9 @@ from chaingraph.neo4j import load as nb
 # ---------------------------------------------------------------------------
 
 DTYPES = {"int": "Int64", "float": "float64", "money": "float64", "bool": "boolean", "date": "datetime64[s]"}
-USCCS = [f"91330502MA2B{i:05d}X" for i in range(12)]  # 18 characters each; format only matters to validation
+# Enterprise ids (schema 2): eleven credit codes (18 characters; the format only matters to validation) and a
+# listed firm without one, keyed by its stock code.
+IDS = [f"91330502MA2B{i:05d}X" for i in range(11)] + ["600373.SH"]
 
 
 def frame(table: str, rows: list[dict], extra: dict | None = None) -> pd.DataFrame:
@@ -50,7 +52,7 @@ def frame(table: str, rows: list[dict], extra: dict | None = None) -> pd.DataFra
 
 
 def make_graph() -> types.SimpleNamespace:
-    usccs = USCCS
+    ids = IDS
     regions = frame("regions", [
         {"code": "330000", "name": "浙江省", "level": "province"},
         {"code": "330500", "name": "湖州市", "level": "city"},
@@ -64,27 +66,30 @@ def make_graph() -> types.SimpleNamespace:
         {"id": "sewing", "chain_id": "childrenswear", "name": "缝制", "stage": "downstream", "order": 3,
          "key_link": False},
     ])
-    flows = frame("segment_flows", [{"from_segment": "fabric", "to_segment": "dyeing"},
+    flows = frame("segment_flows", [{"from_segment": "fabric", "to_segment": "dyeing", "weight": 0.75},
                                     {"from_segment": "dyeing", "to_segment": "sewing"}])
     seg_of = ["fabric", "dyeing", "sewing"]
     ents = frame("enterprises", [
-        {"uscc": u, "name": f"湖州童装企业{i}", "region_code": "330502", "segment_id": seg_of[i % 3],
+        {"id": u, "uscc": None if i == 11 else u, "stock_code": "600373.SH" if i == 11 else None,
+         "short_name": "中文传媒" if i == 11 else None, "address": "湖州市吴兴区" if i == 10 else None,
+         "region_source": "inferred" if i == 10 else "given", "id_source": "stock_code" if i == 11 else "uscc",
+         "name": f"湖州童装企业{i}", "region_code": "330502", "segment_id": seg_of[i % 3],
          "size": ["micro", "small", "medium"][i % 3],
          "employees": None if i == 1 else 10 * (i + 1),
          "revenue": None if i == 2 else 100.5 * (i + 1),
          "founded": None if i == 3 else f"20{10 + i}-0{1 + i % 9}-15",
          "qms_certified": None if i == 4 else bool(i % 2)}
-        for i, u in enumerate(usccs)
-    ], extra={"_pos": np.arange(len(usccs)), "name`) DETACH DELETE n //": ["x"] * len(usccs)})
-    operates = frame("operates_in", [{"uscc": u, "segment_id": seg_of[i % 3]} for i, u in enumerate(usccs)]
-                     + [{"uscc": usccs[0], "segment_id": "dyeing"}])
+        for i, u in enumerate(ids)
+    ], extra={"_pos": np.arange(len(ids)), "name`) DETACH DELETE n //": ["x"] * len(ids)})
+    operates = frame("operates_in", [{"enterprise_id": u, "segment_id": seg_of[i % 3]} for i, u in enumerate(ids)]
+                     + [{"enterprise_id": ids[0], "segment_id": "dyeing"}])
     supplies = frame("supplies", [
-        {"supplier_uscc": usccs[0], "customer_uscc": usccs[1], "product": "针织面料", "value": 120.0},
-        {"supplier_uscc": usccs[0], "customer_uscc": usccs[1], "product": "梭织面料"},
-        {"supplier_uscc": usccs[1], "customer_uscc": usccs[2], "value": 80.0},  # product missing
-        {"supplier_uscc": usccs[3], "customer_uscc": usccs[2], "product": "印染加工", "value": 30.5},
+        {"supplier_id": ids[0], "customer_id": ids[1], "product": "针织面料", "value": 120.0},
+        {"supplier_id": ids[0], "customer_id": ids[1], "product": "梭织面料"},
+        {"supplier_id": ids[1], "customer_id": ids[2], "value": 80.0},  # product missing
+        {"supplier_id": ids[3], "customer_id": ids[2], "product": "印染加工", "value": 30.5},
     ])
-    leaders = frame("leaders", [{"uscc": usccs[2], "chain_id": "childrenswear", "region_code": "330502",
+    leaders = frame("leaders", [{"enterprise_id": ids[2], "chain_id": "childrenswear", "region_code": "330502",
                                  "since": "2023-05-01"}])
     problems = frame("problems", [
         {"id": "P01", "name": "色牢度不达标", "category": "technology", "kind": "pain", "benchmark_id": "B01"},
@@ -95,16 +100,16 @@ def make_graph() -> types.SimpleNamespace:
                                        "chain_id": "childrenswear"}])
     bodies = frame("cert_bodies", [{"id": "CNCA-R-2002-001", "name": "中国质量认证中心"}])
     observations = frame("observations", [
-        {"uscc": usccs[0], "problem_id": "P01", "severity": 4, "source": "survey", "observed_on": "2024-03-01",
+        {"enterprise_id": ids[0], "problem_id": "P01", "severity": 4, "source": "survey", "observed_on": "2024-03-01",
          "status": "open"},
-        {"uscc": usccs[0], "problem_id": "P01", "severity": 3, "source": "spot_check", "observed_on": "2024-03-01"},
-        {"uscc": usccs[1], "problem_id": "P02", "severity": 2, "source": "audit"},  # no date
+        {"enterprise_id": ids[0], "problem_id": "P01", "severity": 3, "source": "spot_check", "observed_on": "2024-03-01"},
+        {"enterprise_id": ids[1], "problem_id": "P02", "severity": 2, "source": "audit"},  # no date
     ])
-    measurements = frame("measurements", [{"uscc": usccs[0], "benchmark_id": "B01", "value": 3.5,
+    measurements = frame("measurements", [{"enterprise_id": ids[0], "benchmark_id": "B01", "value": 3.5,
                                            "measured_on": "2024-04-02"}])
-    certifications = frame("certifications", [{"uscc": usccs[1], "body_id": "CNCA-R-2002-001",
+    certifications = frame("certifications", [{"enterprise_id": ids[1], "body_id": "CNCA-R-2002-001",
                                                "standard": "GB/T 19001", "issued": "2022-01-10"}])
-    assistance = frame("assistance", [{"body_id": "CNCA-R-2002-001", "uscc": usccs[0], "dimension": "标准",
+    assistance = frame("assistance", [{"body_id": "CNCA-R-2002-001", "enterprise_id": ids[0], "dimension": "标准",
                                        "status": "improving"}])
     tables = {"regions": regions, "chains": chains, "segments": segments, "segment_flows": flows,
               "enterprises": ents, "operates_in": operates, "supplies": supplies, "leaders": leaders,
@@ -275,7 +280,7 @@ def load_calls(db: FakeDatabase, fragment: str) -> list[dict]:
 def test_node_load_statement_exact_text():
     assert nb.node_statement(next(s for s in nb.node_specs() if s.label == "Enterprise")) == (
         "UNWIND $rows AS row\n"
-        "MERGE (n:Enterprise {uscc: row.key})\n"
+        "MERGE (n:Enterprise {id: row.key})\n"
         "SET n += row.props"
     )
     db = FakeDatabase()
@@ -290,7 +295,7 @@ def test_relationship_load_statement_exact_text():
     sent = {q for _, q, p in db.calls if "rows" in p}
     assert (
         "UNWIND $rows AS row\n"
-        "MATCH (a:Enterprise) WHERE a.uscc = row.src\n"
+        "MATCH (a:Enterprise) WHERE a.id = row.src\n"
         "MATCH (b:Problem) WHERE b.id = row.dst\n"
         "MERGE (a)-[r:HAS_PROBLEM {merge_key: row.merge_key}]->(b)\n"
         "SET r += row.props"
@@ -332,7 +337,7 @@ def test_constraints_cover_every_label_key_and_are_idempotent():
         key = model.TABLES[model.NODE_TABLE[label]].key[0]
         want = f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
         assert [s for s in stmts if s.startswith("CREATE CONSTRAINT") and s.endswith(want)], want
-    assert "FOR (n:Enterprise) REQUIRE n.uscc IS UNIQUE" in "\n".join(stmts)
+    assert "FOR (n:Enterprise) REQUIRE n.id IS UNIQUE" in "\n".join(stmts)
     assert any(s.endswith("FOR (n:Enterprise) ON (n.region_code)") for s in stmts)
 
 
@@ -379,14 +384,16 @@ def test_batches_of_5_5_2_with_plain_values():
     batches = load_calls(db, "MERGE (n:Enterprise ")
     assert [len(p["rows"]) for p in batches] == [5, 5, 2]
     rows = [r for p in batches for r in p["rows"]]
-    assert [r["key"] for r in rows] == USCCS
+    assert [r["key"] for r in rows] == IDS
     assert [(s, d, t) for s, d, t in seen if s == "node Enterprise"] == [
         ("node Enterprise", 5, 12), ("node Enterprise", 10, 12), ("node Enterprise", 12, 12)]
     for _mode, _q, p in db.calls:
         assert_plain(p)
     first = rows[0]["props"]
-    assert first == {"name": "湖州童装企业0", "region_code": "330502", "size": "micro", "employees": 10,
-                     "revenue": 100.5, "founded": dt.date(2010, 1, 15), "qms_certified": False}
+    assert first == {"uscc": IDS[0], "stock_code": None, "name": "湖州童装企业0", "short_name": None,
+                     "region_code": "330502", "region_source": "given", "address": None, "size": "micro",
+                     "employees": 10, "revenue": 100.5, "founded": dt.date(2010, 1, 15), "qms_certified": False,
+                     "id_source": "uscc"}
     assert type(first["employees"]) is int and type(first["founded"]) is dt.date
     # NA -> None (SET += null removes the property), never NaN / NaT / pd.NA
     assert rows[1]["props"]["employees"] is None
@@ -394,9 +401,15 @@ def test_batches_of_5_5_2_with_plain_values():
     assert rows[3]["props"]["founded"] is None
     assert rows[4]["props"]["qms_certified"] is None
     # ... and the node stores no property at all for them
-    assert "employees" not in db.nodes[("Enterprise", USCCS[1])]
-    assert "revenue" not in db.nodes[("Enterprise", USCCS[2])]
-    assert db.nodes[("Enterprise", USCCS[0])]["revenue"] == 100.5
+    assert "employees" not in db.nodes[("Enterprise", IDS[1])]
+    assert "revenue" not in db.nodes[("Enterprise", IDS[2])]
+    assert db.nodes[("Enterprise", IDS[0])]["revenue"] == 100.5
+    # schema 2: keyed on id; the credit code is an optional property, the other identity columns too
+    listed = db.nodes[("Enterprise", "600373.SH")]
+    assert listed["id"] == "600373.SH" and "uscc" not in listed
+    assert (listed["stock_code"], listed["short_name"], listed["id_source"]) == ("600373.SH", "中文传媒", "stock_code")
+    assert db.nodes[("Enterprise", IDS[10])]["address"] == "湖州市吴兴区"
+    assert db.nodes[("Enterprise", IDS[10])]["region_source"] == "inferred"
 
 
 def test_only_model_fields_become_properties():
@@ -421,8 +434,31 @@ def test_merge_key_is_the_rest_of_the_table_key_and_tolerates_missing_values():
                                             '["audit",null]']
     assert obs[0]["props"]["observed_on"] == dt.date(2024, 3, 1)
     # two products between the same two firms are two relationships
-    assert len([k for k in db.rels if k[0] == "SUPPLIES" and k[1][1] == USCCS[0]]) == 2
+    assert len([k for k in db.rels if k[0] == "SUPPLIES" and k[1][1] == IDS[0]]) == 2
     assert not any("merge_key" in r for p in load_calls(db, ":OPERATES_IN") for r in p["rows"])
+
+
+def test_feeds_carry_the_flow_weight():
+    db = FakeDatabase()
+    nb.push(make_graph(), FakeDriver(db))
+    feeds = [r for p in load_calls(db, ":FEEDS") for r in p["rows"]]
+    flow_props = tuple(f.name for f in model.TABLES["segment_flows"].fields
+                       if f.name not in ("from_segment", "to_segment"))
+    assert "weight" in flow_props  # and "derived" when the model has it
+    assert [r["props"]["weight"] for r in feeds] == [0.75, None]
+    assert all(set(r["props"]) == set(flow_props) for r in feeds)
+    assert db.rels[("FEEDS", ("Segment", "fabric"), ("Segment", "dyeing"), None)] == {"weight": 0.75}
+    assert db.rels[("FEEDS", ("Segment", "dyeing"), ("Segment", "sewing"), None)] == {}
+
+
+def test_relationship_tables_name_firms_by_enterprise_id():
+    specs = {s.rel_type: s for s in nb.rel_specs()}
+    assert (specs["SUPPLIES"].source_column, specs["SUPPLIES"].target_column) == ("supplier_id", "customer_id")
+    for rel in ("OPERATES_IN", "LEADS", "HAS_PROBLEM", "MEASURED", "CERTIFIED"):
+        assert specs[rel].source_column == model.FIRM == "enterprise_id", rel
+    assert specs["ASSISTS"].target_column == "enterprise_id"
+    assert (specs["LOCATED_IN"].table, specs["LOCATED_IN"].source_column) == ("enterprises", "id")
+    assert next(s for s in nb.node_specs() if s.label == "Enterprise").key == "id"
 
 
 def test_folded_relationships_come_from_foreign_key_columns():
@@ -432,7 +468,7 @@ def test_folded_relationships_come_from_foreign_key_columns():
     assert within == [{"src": "330500", "dst": "330000"}, {"src": "330502", "dst": "330500"}]
     assert len([r for p in load_calls(db, ":PART_OF") for r in p["rows"]]) == 3
     located = [r for p in load_calls(db, ":LOCATED_IN") for r in p["rows"]]
-    assert located[0] == {"src": USCCS[0], "dst": "330502"} and len(located) == 12
+    assert located[0] == {"src": IDS[0], "dst": "330502"} and len(located) == 12
 
 
 def test_report_lists_expected_and_found_per_label_and_type():
@@ -494,11 +530,11 @@ def test_a_failed_batch_leaves_nothing_of_itself():
 
 def test_count_mismatch_raises_with_every_difference():
     db = FakeDatabase()
-    db.nodes[("Enterprise", "91330000XXXXXXXXXX")] = {"uscc": "91330000XXXXXXXXXX"}  # someone else's data
+    db.nodes[("Enterprise", "91330000XXXXXXXXXX")] = {"id": "91330000XXXXXXXXXX"}  # someone else's data
     graph = make_graph()
     sup = graph.tables["supplies"]
     graph.tables["supplies"] = pd.concat([sup, frame("supplies", [
-        {"supplier_uscc": USCCS[0], "customer_uscc": "91330502NOTLOADED1"}])], ignore_index=True)
+        {"supplier_id": IDS[0], "customer_id": "91330502NOTLOADED1"}])], ignore_index=True)
     with pytest.raises(BackendError) as info:
         nb.push(graph, FakeDriver(db))
     msg = str(info.value)
@@ -511,7 +547,7 @@ def test_count_mismatch_raises_with_every_difference():
 
 def test_clear_removes_other_data_first():
     db = FakeDatabase()
-    db.nodes[("Enterprise", "91330000XXXXXXXXXX")] = {"uscc": "91330000XXXXXXXXXX"}
+    db.nodes[("Enterprise", "91330000XXXXXXXXXX")] = {"id": "91330000XXXXXXXXXX"}
     db.nodes[("Region", "110000")] = {"code": "110000"}
     db.rels[("WITHIN", ("Region", "110000"), ("Region", "110000"), None)] = {}
     report = nb.push(make_graph(), FakeDriver(db), clear=True, batch_size=2)
@@ -521,9 +557,9 @@ def test_clear_removes_other_data_first():
 
 def test_rows_are_checked_before_anything_is_written():
     graph = make_graph()
-    graph.tables["enterprises"].loc[5, "uscc"] = pd.NA
+    graph.tables["enterprises"].loc[5, "id"] = pd.NA
     db = FakeDatabase()
-    with pytest.raises(BackendError, match=r"enterprises: 1 row\(s\) without uscc"):
+    with pytest.raises(BackendError, match=r"enterprises: 1 row\(s\) without id"):
         nb.push(graph, FakeDriver(db))
     assert db.calls == []
 

@@ -116,15 +116,15 @@ class FakeNeo4j:
     def __init__(self, graph: ChainGraph, seed: int = 0) -> None:
         t = graph.tables
         self.rng = random.Random(seed)
-        self.ents = {r["uscc"]: r for r in _records("enterprises", t["enterprises"])}
+        self.ents = {r["id"]: r for r in _records("enterprises", t["enterprises"])}
         self.segs = {r["id"]: r for r in _records("segments", t["segments"])}
         self.chains = _records("chains", t["chains"])
         self.problems = _records("problems", t["problems"])
         self.benchmarks = {r["id"]: r for r in _records("benchmarks", t["benchmarks"])}
         self.ops: dict[str, list[str]] = defaultdict(list)
         for r in _records("operates_in", t["operates_in"]):
-            if r["segment_id"] not in self.ops[r["uscc"]]:
-                self.ops[r["uscc"]].append(r["segment_id"])
+            if r["segment_id"] not in self.ops[r["enterprise_id"]]:
+                self.ops[r["enterprise_id"]].append(r["segment_id"])
         self.obs = _records("observations", t["observations"])
         self.sup = _records("supplies", t["supplies"])
         self.leads = _records("leaders", t["leaders"])
@@ -173,7 +173,7 @@ class FakeNeo4j:
         return out
 
     def leads_chain(self, u: str, chain: str | None) -> list[dict[str, Any]]:
-        return [r for r in self.leads if r["uscc"] == u and (chain is None or r["chain_id"] == chain)]
+        return [r for r in self.leads if r["enterprise_id"] == u and (chain is None or r["chain_id"] == chain)]
 
     def designated(self, u: str, chain: str | None) -> bool:
         """EXISTS { (e)-[l:LEADS]->(c) … AND (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l…}) }."""
@@ -182,7 +182,7 @@ class FakeNeo4j:
         return any(r["region_code"] in up for r in self.leads_chain(u, chain))
 
     def certified(self, u: str, as_of: dt.date) -> bool:
-        valid = any(c["uscc"] == u and (c["expires"] is None or c["expires"].iso_format() >= as_of.isoformat())
+        valid = any(c["enterprise_id"] == u and (c["expires"] is None or c["expires"].iso_format() >= as_of.isoformat())
                     for c in self.certs)
         return self.ents[u]["qms_certified"] is True or valid
 
@@ -199,16 +199,16 @@ class FakeNeo4j:
     def pairs(self, users: set[str], problem: str | None = None) -> dict[tuple[str, str], list[dict[str, Any]]]:
         groups: dict[tuple[str, str], list] = defaultdict(list)
         for o in self.obs:
-            if o["uscc"] in users and (problem is None or o["problem_id"] == problem):
-                groups[(o["uscc"], o["problem_id"])].append(o)
+            if o["enterprise_id"] in users and (problem is None or o["problem_id"] == problem):
+                groups[(o["enterprise_id"], o["problem_id"])].append(o)
         return {k: self.ordered_obs(v) for k, v in groups.items()}
 
     def latest_values(self, users: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
         """Per (firm, benchmark) the collect()[-1] of value and measured_on, ordered by date (nulls first)."""
         groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for m in self.meas:
-            if m["uscc"] in users:
-                groups[(m["uscc"], m["benchmark_id"])].append(m)
+            if m["enterprise_id"] in users:
+                groups[(m["enterprise_id"], m["benchmark_id"])].append(m)
         out = {}
         for k, rows in groups.items():
             rows = sorted(self.shuffled(rows), key=lambda m: _date_key(m["measured_on"]))
@@ -316,7 +316,7 @@ class FakeNeo4j:
         for u, e in self.ents.items():
             if not self.in_region(u, p):
                 continue
-            firm_obs = [o for o in self.obs if o["uscc"] == u]
+            firm_obs = [o for o in self.obs if o["enterprise_id"] == u]
             is_open = any(self.last_status(rows) in ("open", "improving") for rows in self.pairs({u}).values())
             for s in self.ops.get(u, []):
                 if p["chain"] is not None and self.segs[s]["chain_id"] != p["chain"]:
@@ -357,77 +357,79 @@ class FakeNeo4j:
         return self.table(keys, self.shuffled(rows))
 
     def bench_detail(self, p):
-        rows = [{"benchmark_id": b, "uscc": u, "enterprise": self.ents[u]["name"], "value": v["value"],
+        rows = [{"benchmark_id": b, "enterprise_id": u, "enterprise": self.ents[u]["name"], "value": v["value"],
                  "measured_on": v["measured_on"]} for (u, b), v in self.latest_values(self.scope(p)).items()]
-        return self.table(["benchmark_id", "uscc", "enterprise", "value", "measured_on"], self.shuffled(rows))
+        return self.table(["benchmark_id", "enterprise_id", "enterprise", "value", "measured_on"], self.shuffled(rows))
 
     def leader_firms(self, p):
-        rows = [{"uscc": u, "enterprise": self.ents[u]["name"], "size": self.ents[u]["size"],
+        rows = [{"enterprise_id": u, "enterprise": self.ents[u]["name"], "size": self.ents[u]["size"],
                  "segment_ids": self.segment_ids(u, p["chain"]), "designated": self.designated(u, p["chain"])}
                 for u in self.scope(p)]
-        return self.table(["uscc", "enterprise", "size", "segment_ids", "designated"], self.shuffled(rows))
+        return self.table(["enterprise_id", "enterprise", "size", "segment_ids", "designated"], self.shuffled(rows))
 
     def leader_designations(self, p):
-        rows = [{"uscc": u, "region_code": r["region_code"], "since": r["since"]}
+        rows = [{"enterprise_id": u, "region_code": r["region_code"], "since": r["since"]}
                 for u in self.scope(p) for r in self.leads_chain(u, p["chain"])
                 if r["region_code"] in {self.ents[u]["region_code"], *load_regions().ancestors(self.ents[u]["region_code"])}]
-        return self.table(["uscc", "region_code", "since"], self.shuffled(rows))
+        return self.table(["enterprise_id", "region_code", "since"], self.shuffled(rows))
 
     def _scope_supplies(self, p) -> list[dict[str, Any]]:
         scope = set(self.scope(p))
-        return [r for r in self.sup if r["supplier_uscc"] in scope and r["customer_uscc"] in scope]
+        return [r for r in self.sup if r["supplier_id"] in scope and r["customer_id"] in scope]
 
     def scope_edges(self, p):
         groups: dict[tuple[str, str], int] = defaultdict(int)
         for r in self._scope_supplies(p):
-            groups[(r["supplier_uscc"], r["customer_uscc"])] += 1
+            groups[(r["supplier_id"], r["customer_id"])] += 1
         rows = [{"source": a, "target": b, "products": n} for (a, b), n in groups.items()]
         return self.table(["source", "target", "products"], self.shuffled(rows))
 
     def weak_firms(self, p):
-        rows = [{"uscc": u, "enterprise": self.ents[u]["name"], "segment_ids": self.segment_ids(u, p["chain"]),
-                 "observations": sum(1 for o in self.obs if o["uscc"] == u)} for u in self.scope(p)]
-        return self.table(["uscc", "enterprise", "segment_ids", "observations"], self.shuffled(rows))
+        rows = [{"enterprise_id": u, "enterprise": self.ents[u]["name"], "segment_ids": self.segment_ids(u, p["chain"]),
+                 "observations": sum(1 for o in self.obs if o["enterprise_id"] == u)} for u in self.scope(p)]
+        return self.table(["enterprise_id", "enterprise", "segment_ids", "observations"], self.shuffled(rows))
 
     def weak_supplies(self, p):
         scope = set(self.scope(p))
-        pairs = {(r["supplier_uscc"], r["customer_uscc"]) for r in self.sup if r["customer_uscc"] in scope}
+        pairs = {(r["supplier_id"], r["customer_id"]) for r in self.sup if r["customer_id"] in scope}
         rows = [{"supplier": a, "supplier_name": self.ents[a]["name"], "customer": b,
                  "supplier_segment_ids": self.segment_ids(a, p["chain"])} for a, b in pairs]
         return self.table(["supplier", "supplier_name", "customer", "supplier_segment_ids"], self.shuffled(rows))
 
     def exp_sources(self, p):
         scope = {u for u in self.ents if self.in_scope(u, p)}
-        rows = [{"uscc": u} for (u, _pid), obs in self.pairs(scope, p["problem"]).items()
+        rows = [{"enterprise_id": u} for (u, _pid), obs in self.pairs(scope, p["problem"]).items()
                 if p["include_resolved"] or self.last_status(obs) != "resolved"]
-        return self.table(["uscc"], self.shuffled(rows))
+        return self.table(["enterprise_id"], self.shuffled(rows))
 
     def exp_step(self, p):
         frontier = set(p["frontier"])
-        pairs = {(r["supplier_uscc"], r["customer_uscc"]) for r in self.sup if r["supplier_uscc"] in frontier}
+        pairs = {(r["supplier_id"], r["customer_id"]) for r in self.sup if r["supplier_id"] in frontier}
         return self.table(["supplier", "customer"], self.shuffled([{"supplier": a, "customer": b} for a, b in pairs]))
 
     def exp_firms(self, p):
-        rows = [{"uscc": u, "enterprise": self.ents[u]["name"], "region_code": self.ents[u]["region_code"],
+        rows = [{"enterprise_id": u, "enterprise": self.ents[u]["name"], "region_code": self.ents[u]["region_code"],
                  "size": self.ents[u]["size"], "segment_ids": self.segment_ids(u, p["chain"]),
-                 "in_scope": self.in_scope(u, p)} for u in p["usccs"] if u in self.ents]
-        keys = ["uscc", "enterprise", "region_code", "size", "segment_ids", "in_scope"]
+                 "in_scope": self.in_scope(u, p)} for u in p["ids"] if u in self.ents]
+        keys = ["enterprise_id", "enterprise", "region_code", "size", "segment_ids", "in_scope"]
         return self.table(keys, self.shuffled(rows))
 
     def map_firms(self, p):
         rows = []
         for u in self.scope(p):
             e = self.ents[u]
-            rows.append({"uscc": u, "name": e["name"], "region_code": e["region_code"], "size": e["size"],
+            rows.append({"enterprise_id": u, "uscc": e.get("uscc"), "stock_code": e.get("stock_code"),
+                         "short_name": e.get("short_name"), "region_source": e.get("region_source"),
+                         "id_source": e.get("id_source"), "name": e["name"], "region_code": e["region_code"], "size": e["size"],
                          "revenue": e["revenue"], "employees": e["employees"], "qms_certified": e["qms_certified"],
                          "certified": self.certified(u, p["as_of"]), "is_leader": self.designated(u, p["chain"]),
                          "segment_ids": self.segment_ids(u, p["chain"])})
-        keys = ["uscc", "name", "region_code", "size", "revenue", "employees", "qms_certified", "certified",
-                "is_leader", "segment_ids"]
+        keys = ["enterprise_id", "uscc", "stock_code", "short_name", "name", "region_code", "region_source",
+                "id_source", "size", "revenue", "employees", "qms_certified", "certified", "is_leader", "segment_ids"]
         return self.table(keys, self.shuffled(rows))
 
     def map_supplies(self, p):
-        rows = [{"source": r["supplier_uscc"], "target": r["customer_uscc"], "product": r["product"],
+        rows = [{"source": r["supplier_id"], "target": r["customer_id"], "product": r["product"],
                  "value": r["value"]} for r in self._scope_supplies(p)]
         return self.table(["source", "target", "product", "value"], self.shuffled(rows))
 
@@ -438,9 +440,9 @@ class FakeNeo4j:
         return self.table(["source", "target"], self.shuffled(rows))
 
     def map_pairs(self, p):
-        rows = [{"uscc": u, "problem_id": pid, "severity": max(o["severity"] for o in obs)}
+        rows = [{"enterprise_id": u, "problem_id": pid, "severity": max(o["severity"] for o in obs)}
                 for (u, pid), obs in self.pairs(set(self.scope(p))).items()]
-        return self.table(["uscc", "problem_id", "severity"], self.shuffled(rows))
+        return self.table(["enterprise_id", "problem_id", "severity"], self.shuffled(rows))
 
 
 class FakeResult:
@@ -516,16 +518,21 @@ def samples() -> dict[str, ChainGraph]:
 
 def _tricky(tiny: ChainGraph) -> ChainGraph:
     """The conftest ``tiny`` graph plus what the sample data lacks: same-day observations that disagree,
-    undated ones, unknown statuses, a firm in two segments and two chains, a leader designated twice, a firm
+    undated ones, unknown statuses, a firm without a credit code (a stock code instead), a firm in two segments
+    and two chains, a leader designated twice, a firm
     designated for a region that does not contain it, an undated measurement, a supplier outside every scope,
     parallel supply edges, two leaders with one problem, problems sharing a benchmark, an expired certificate
     and one expiring on the data date (2024-06-01)."""
     t = {k: v[[c for c in v.columns if not c.startswith("_")]].copy() for k, v in tiny.tables.items()}
     ent = t["enterprises"]
-    u = dict(zip(ent["name"], ent["uscc"], strict=True))
+    u = dict(zip(ent["name"], ent["id"], strict=True))
+    # schema 2: a listed firm whose list gives no credit code (its id stays; uscc NA, a stock code)
+    listed = (ent["name"] == "企业E3").to_numpy()
+    ent.loc[listed, "uscc"] = pd.NA
+    ent.loc[listed, "stock_code"] = "600373.SH"
     obs = t["observations"]
     extra = pd.DataFrame({
-        "uscc": [u["企业E2"], u["企业E2"], u["企业E5"], u["企业E5"], u["企业E6"], u["企业E7"], u["企业E4"],
+        "enterprise_id": [u["企业E2"], u["企业E2"], u["企业E5"], u["企业E5"], u["企业E6"], u["企业E7"], u["企业E4"],
                  u["企业E6"], u["企业E3"]],
         "problem_id": ["P2", "P2", "P1", "P1", "P3", "P3", "P2", "P1", "P4"],
         "severity": [3, 4, 2, 5, 1, 2, 4, 3, 2],
@@ -537,31 +544,31 @@ def _tricky(tiny: ChainGraph) -> ChainGraph:
     })
     t["observations"] = pd.concat([obs, extra.astype(obs.dtypes.to_dict())], ignore_index=True)
     ops = t["operates_in"]
-    t["operates_in"] = pd.concat([ops, pd.DataFrame({"uscc": [u["企业E6"], u["企业E6"], u["企业E2"]],
+    t["operates_in"] = pd.concat([ops, pd.DataFrame({"enterprise_id": [u["企业E6"], u["企业E6"], u["企业E2"]],
                                                      "segment_id": ["dye", "weave", "sell"]}).astype(
         ops.dtypes.to_dict())], ignore_index=True)
     lead = t["leaders"]
     t["leaders"] = pd.concat([lead, pd.DataFrame({
-        "uscc": [u["企业E4"], u["企业E2"], u["企业E9"], u["企业E5"]], "chain_id": ["kids", "kids", "mesh", "kids"],
+        "enterprise_id": [u["企业E4"], u["企业E2"], u["企业E9"], u["企业E5"]], "chain_id": ["kids", "kids", "mesh", "kids"],
         "region_code": ["330500", "330502", "131125", "330503"],
         "since": [pd.Timestamp("2023-06-01"), pd.NaT, pd.Timestamp("2021-01-01"), pd.Timestamp("2020-02-02")]}).astype(
         lead.dtypes.to_dict())],
         ignore_index=True)
     mea = t["measurements"]
     t["measurements"] = pd.concat([mea, pd.DataFrame({
-        "uscc": [u["企业E4"], u["企业E5"], u["企业E8"]], "benchmark_id": ["B1", "B1", "B2"], "value": [4.5, 2.0, 18.0],
+        "enterprise_id": [u["企业E4"], u["企业E5"], u["企业E8"]], "benchmark_id": ["B1", "B1", "B2"], "value": [4.5, 2.0, 18.0],
         "measured_on": [pd.NaT, pd.Timestamp("2024-02-02"), pd.NaT]}).astype(mea.dtypes.to_dict())], ignore_index=True)
     sup = t["supplies"]
     t["supplies"] = pd.concat([sup, pd.DataFrame({
-        "supplier_uscc": [u["企业E2"], u["企业E9"], u["企业E10"], u["企业E8"]],
-        "customer_uscc": [u["企业E4"], u["企业E2"], u["企业E1"], u["企业E5"]],
+        "supplier_id": [u["企业E2"], u["企业E9"], u["企业E10"], u["企业E8"]],
+        "customer_id": [u["企业E4"], u["企业E2"], u["企业E1"], u["企业E5"]],
         "product": ["坯布", "钢丝网", None, "染布"], "value": [5.0, None, 1.5, None]}).astype(sup.dtypes.to_dict())],
         ignore_index=True)
     prob = t["problems"]
     prob.loc[prob["id"] == "P3", "benchmark_id"] = "B1"
     cert = t["certifications"]
     t["certifications"] = pd.concat([cert, pd.DataFrame({  # expired before the data date / expiring on it
-        "uscc": [u["企业E5"], u["企业E2"]], "body_id": ["CB1", "CB1"], "standard": ["ISO 9001", "ISO 14001"],
+        "enterprise_id": [u["企业E5"], u["企业E2"]], "body_id": ["CB1", "CB1"], "standard": ["ISO 9001", "ISO 14001"],
         "cert_no": ["C-0002", "C-0003"], "issued": [pd.Timestamp("2019-01-01"), pd.Timestamp("2021-06-01")],
         "expires": [pd.Timestamp("2022-01-01"), pd.Timestamp("2024-06-01")]}).astype(cert.dtypes.to_dict())],
         ignore_index=True)
@@ -724,7 +731,7 @@ RETURN s.id AS segment_id,
 LEADER_FIRMS = """MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc,
+RETURN e.id AS enterprise_id,
        e.name AS enterprise,
        e.size AS size,
        [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | s.id]
@@ -740,15 +747,15 @@ WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
-RETURN e.uscc AS uscc, l.region_code AS region_code, l.since AS since"""
+RETURN e.id AS enterprise_id, l.region_code AS region_code, l.since AS since"""
 
 WEAK_SUPPLIES = """MATCH (a:Enterprise)-[:SUPPLIES]->(e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
 WITH DISTINCT a, e
-RETURN a.uscc AS supplier,
+RETURN a.id AS supplier,
        a.name AS supplier_name,
-       e.uscc AS customer,
+       e.id AS customer,
        [(a)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(:Chain {id: $chain}) | s.id] AS supplier_segment_ids"""
 
 EXPOSURE_SOURCES = """MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem {id: $problem})
@@ -758,14 +765,19 @@ WITH e, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, coalesce(collect(o.status)[-1], 'open') AS status
 WHERE $include_resolved OR status <> 'resolved'
-RETURN e.uscc AS uscc"""
+RETURN e.id AS enterprise_id"""
 
 MAP_FIRMS = """MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc,
+RETURN e.id AS enterprise_id,
+       e.uscc AS uscc,
+       e.stock_code AS stock_code,
+       e.short_name AS short_name,
        e.name AS name,
        e.region_code AS region_code,
+       e.region_source AS region_source,
+       e.id_source AS id_source,
        e.size AS size,
        e.revenue AS revenue,
        e.employees AS employees,
@@ -787,12 +799,12 @@ WHERE a.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR EXISTS { (a)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
           AND EXISTS { (b)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN a.uscc AS source, b.uscc AS target, r.product AS product, r.value AS value"""
+RETURN a.id AS source, b.id AS target, r.product AS product, r.value AS value"""
 
 MAP_PAIRS = """MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc, p.id AS problem_id, max(o.severity) AS severity"""
+RETURN e.id AS enterprise_id, p.id AS problem_id, max(o.severity) AS severity"""
 
 DATA_DATE = """OPTIONAL MATCH (:Enterprise)-[o:HAS_PROBLEM]->(:Problem)
 WITH max(o.observed_on) AS observed_on
@@ -815,8 +827,8 @@ def test_the_changed_statements_are_exactly_these():
     assert statements("data_date") == (DATA_DATE,)
 
 EXPOSURE_STEP = """MATCH (a:Enterprise)-[:SUPPLIES]->(b:Enterprise)
-WHERE a.uscc IN $frontier
-RETURN DISTINCT a.uscc AS supplier, b.uscc AS customer"""
+WHERE a.id IN $frontier
+RETURN DISTINCT a.id AS supplier, b.id AS customer"""
 
 CATALOG_CHAINS = """MATCH (c:Chain)
 RETURN c.id AS id, c.name AS name
@@ -895,10 +907,10 @@ def test_exposure_walks_one_supply_step_per_statement_in_one_transaction(samples
                                "include_resolved": False})
     steps = [p for q, p in sent if q == step_q]
     assert len(steps) == 2 and list(steps[0]) == ["frontier"]
-    assert steps[0]["frontier"] == sorted(out.loc[out["hops"] == 0, "uscc"])
-    assert steps[1]["frontier"] == sorted(out.loc[out["hops"] == 1, "uscc"])
+    assert steps[0]["frontier"] == sorted(out.loc[out["hops"] == 0, "enterprise_id"])
+    assert steps[1]["frontier"] == sorted(out.loc[out["hops"] == 1, "enterprise_id"])
     assert sent[-1] == (firms_q, {"region_prefix": "330502", "chain": "childrenswear",
-                                  "usccs": sorted(out["uscc"])})
+                                  "ids": sorted(out["enterprise_id"])})
     assert driver.reads == 2
 
 
@@ -968,7 +980,7 @@ def test_hostile_ids_in_the_data_reach_the_server_only_as_parameters(tiny, text)
 # run_query: read-only
 # ---------------------------------------------------------------------------
 
-WRITES = ["CREATE (n:Enterprise {uscc: 'x'})", "MATCH (n:Enterprise) SET n.name = 'x'", "MATCH (n) DETACH DELETE n",
+WRITES = ["CREATE (n:Enterprise {id: 'x'})", "MATCH (n:Enterprise) SET n.name = 'x'", "MATCH (n) DETACH DELETE n",
           "MERGE (c:Chain {id: 'x'})", "MATCH (n:Enterprise) REMOVE n.name", "DROP INDEX chaingraph_x IF EXISTS",
           "LOAD CSV FROM 'file:///x.csv' AS row RETURN row",
           "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 100 ROWS",
@@ -1012,7 +1024,7 @@ def test_run_query_reads_in_a_read_transaction_with_parameters(tmp_path):
 def test_run_query_errors_are_clear(tmp_path):
     driver = FakeDriver()
     with pytest.raises(BackendError, match="missing query parameter.*p"):
-        run_query(driver, "MATCH (e:Enterprise) WHERE e.uscc = $p RETURN e.name")
+        run_query(driver, "MATCH (e:Enterprise) WHERE e.id = $p RETURN e.name")
     with pytest.raises(BackendError, match="exactly one statement"):
         run_query(driver, "RETURN 1 AS a;\nRETURN 2 AS b;")
     with pytest.raises(BackendError, match="cannot read"):
@@ -1176,3 +1188,14 @@ def test_server_errors_become_one_line_backend_errors(samples):
         ng.composition("330502", "childrenswear")
     with pytest.raises(BackendError, match="^query failed on Neo4j: ServiceUnavailable"):
         run_query(Down(), "MATCH (c:Chain) RETURN c.id AS id")
+
+
+def test_a_firm_without_a_credit_code_is_drawn_by_its_id(tricky):
+    """Schema 2: map nodes are ``ent:<enterprise id>``; ``uscc`` is NA when unknown, ``stock_code`` carried."""
+    ng, _ = neo(tricky)
+    got = ng.chain_map("330000", None).nodes
+    assert_same(got, Q.chain_map(tricky, "330000", None).nodes)
+    ent = tricky.tables["enterprises"]
+    listed = ent.loc[ent["name"] == "企业E3"].iloc[0]
+    row = got.loc[got["node_id"] == f"ent:{listed['id']}"].iloc[0]
+    assert pd.isna(row["uscc"]) and row["stock_code"] == "600373.SH"

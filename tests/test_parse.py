@@ -564,7 +564,7 @@ def test_parse_enum_extras() -> None:
         ["spot_check", "spot_check"]
     assert parse_enum(pd.Series(["NQI", "nqi"]), "category").values.tolist() == ["infrastructure"] * 2
     assert one(parse_enum, "巨型", enum="size")[2] == \
-        "'巨型' is not a size; allowed: micro (微型), small (小型), medium (中型), large (大型)"
+        "'巨型' is not a size; allowed: micro (微型), small (小型), medium (中型), large (大型), unknown (规模不详)"
     with pytest.raises(ValueError, match="unknown enumeration"):
         parse_enum(pd.Series(["x"]), "colour")
 

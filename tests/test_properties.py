@@ -560,7 +560,8 @@ def test_uscc_column_without_any_value_csv():
 
 
 def test_uscc_column_without_any_value_xlsx():
-    """Was: IndexError (every uscc cell of the workbook empty, i.e. None)."""
+    """Was: IndexError (every uscc cell of the workbook empty, i.e. None). Since schema 2 the credit code
+    is optional: the firm is identified by its full name, with a warning, not rejected."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -571,7 +572,9 @@ def test_uscc_column_without_any_value_xlsx():
     buf = io.BytesIO()
     wb.save(buf)
     result = _validate_file("enterprises", "enterprises.xlsx", buf.getvalue(), expected_read=1)
-    assert int(result.summary.set_index("table").loc["enterprises", "rejected"]) == 1
+    assert int(result.summary.set_index("table").loc["enterprises", "accepted"]) == 1
+    assert result.tables["enterprises"]["id"].tolist() == ["企业"]
+    assert "id_from_name" in set(result.issues["code"])
 
 
 def _parquet(cols: dict) -> bytes:

@@ -138,7 +138,7 @@ def test_leaders_designated_first(tiny):
     df = q.leaders(tiny, "330502", "kids", hops=2, candidates=3)
     assert list(df.columns) == list(LEADERS_COLUMNS)
     first = df.iloc[0]
-    assert first["role"] == "designated" and first["uscc"] == uscc(4)
+    assert first["role"] == "designated" and first["enterprise_id"] == uscc(4)
     # E4 in scope: customers {E7}, suppliers {E2} (E8 is outside the county)
     assert (first["customers"], first["suppliers"]) == (1, 1)
     # within 2 hops: downstream E7, E1; upstream E2, E1 → small/micro reached {E1, E2, E7}
@@ -149,10 +149,10 @@ def test_leaders_designated_first(tiny):
 
 def test_leader_reach(tiny):
     df = q.leader_reach(tiny, "330502", "kids", hops=2)
-    got = sorted(zip(df["direction"], df["hops"], df["uscc"], strict=True))
+    got = sorted(zip(df["direction"], df["hops"], df["enterprise_id"], strict=True))
     assert got == sorted([("downstream", 1, uscc(7)), ("downstream", 2, uscc(1)),
                           ("upstream", 1, uscc(2)), ("upstream", 2, uscc(1))])
-    assert set(df["leader_uscc"]) == {uscc(4)}
+    assert set(df["leader_id"]) == {uscc(4)}
 
 
 # -- weak links ----------------------------------------------------------------------------
@@ -160,11 +160,11 @@ def test_weak_links(tiny):
     df = q.weak_links(tiny, "330502", "kids")
     assert list(df.columns) == list(WEAK_COLUMNS)
     single = df[df["kind"] == "single_supplier"]
-    pairs = set(zip(single["uscc"], single["related_uscc"], single["segment_id"], strict=True))
+    pairs = set(zip(single["enterprise_id"], single["related_id"], single["segment_id"], strict=True))
     # E4 buys 印染 from E2 and E8; E7 buys 缝制 from E4 and E6: not single
     assert pairs == {(uscc(2), uscc(1), "fab"), (uscc(3), uscc(1), "fab"), (uscc(5), uscc(3), "dye"),
                      (uscc(6), uscc(2), "dye"), (uscc(1), uscc(7), "sell")}
-    ap = df[df["kind"] == "articulation_point"].set_index("uscc")["metric"].to_dict()
+    ap = df[df["kind"] == "articulation_point"].set_index("enterprise_id")["metric"].to_dict()
     # removing E1 cuts E3 and E5 off; removing E3 cuts E5 off
     assert ap == {uscc(1): 2.0, uscc(3): 1.0}
     assert not (df["kind"] == "gap").any()
@@ -185,20 +185,20 @@ def test_weak_links_gaps_and_dense(tiny):
 def test_exposure_follows_supply_and_survives_cycle(tiny):
     df = q.exposure(tiny, "P1", "330502", "kids")
     assert list(df.columns) == list(EXPOSURE_COLUMNS)
-    hops = dict(zip(df["uscc"], df["hops"], strict=True))
+    hops = dict(zip(df["enterprise_id"], df["hops"], strict=True))
     # sources E2, E3 (E4's P1 is resolved); E7→E1→E2 is a cycle that must not loop
     assert hops == {uscc(2): 0, uscc(3): 0, uscc(4): 1, uscc(5): 1, uscc(6): 1, uscc(7): 2, uscc(1): 3}
-    assert df["uscc"].is_unique
-    via = dict(zip(df["uscc"], df["via_uscc"], strict=True))
+    assert df["enterprise_id"].is_unique
+    via = dict(zip(df["enterprise_id"], df["via_id"], strict=True))
     assert via[uscc(5)] == uscc(3) and via[uscc(4)] == uscc(2)
 
 
 def test_exposure_options(tiny):
     df = q.exposure(tiny, "色牢度不达标", "330502", "kids", include_resolved=True, max_hops=1)
-    hops = dict(zip(df["uscc"], df["hops"], strict=True))
+    hops = dict(zip(df["enterprise_id"], df["hops"], strict=True))
     assert hops == {uscc(2): 0, uscc(3): 0, uscc(4): 0, uscc(5): 1, uscc(6): 1, uscc(7): 1}
     city = q.exposure(tiny, "P1", "湖州市", "kids", max_hops=1)
-    assert city.set_index("uscc").loc[uscc(8), "hops"] == 0
+    assert city.set_index("enterprise_id").loc[uscc(8), "hops"] == 0
     with pytest.raises(ScopeError):
         q.exposure(tiny, "P99", "330502", "kids")
     assert q.exposure(tiny, "P4", "330502", "kids").empty
@@ -240,6 +240,63 @@ def test_enterprise_map(tiny):
     ents = set(cm.nodes.loc[cm.nodes["kind"] == "enterprise", "uscc"])
     assert ents == {uscc(4), uscc(2), uscc(8), uscc(7)}  # suppliers E2, E8 (other county), customer E7
     assert cm.meta["focus"] == f"ent:{uscc(4)}"
+
+
+def test_chain_map_nodes_are_keyed_on_the_enterprise_id(tiny):
+    cm = q.chain_map(tiny, "330502", "kids")
+    ent = cm.nodes[cm.nodes["kind"] == "enterprise"]
+    cols = list(cm.nodes.columns)
+    assert cols.index("stock_code") == cols.index("uscc") + 1
+    assert ent["node_id"].tolist() == [f"ent:{uscc(i)}" for i in sorted(range(1, 8), key=uscc)]  # by id
+    assert ent["stock_code"].isna().all()  # no tiny firm is listed
+
+
+def test_enterprise_map_finds_a_firm_by_id_or_name(tiny):
+    by_name = q.enterprise_map(tiny, "企业E4", hops=1)
+    assert by_name.meta["focus"] == f"ent:{uscc(4)}"
+    assert set(by_name.nodes["node_id"]) == set(q.enterprise_map(tiny, uscc(4), hops=1).nodes["node_id"])
+    with pytest.raises(ScopeError, match="not found"):
+        q.enterprise_map(tiny, "企业E99", hops=1)
+
+
+@pytest.fixture(scope="module")
+def unsized(tmp_path_factory):
+    """The tiny dataset with E1's and E5's size left blank (规模不详): never guessed."""
+    from chaingraph.graph import ChainGraph
+
+    from .conftest import write_tiny
+
+    root = write_tiny(tmp_path_factory.mktemp("unsized"))
+    f = root / "enterprises.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    for i in (1, 5):
+        cells = lines[i].split(",")
+        cells[5] = ""  # size
+        lines[i] = ",".join(cells)
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    g = ChainGraph.from_dataset(root)
+    assert g.validation.n_errors == 0, g.validation.issues
+    assert g.tables["enterprises"]["size"].isna().sum() == 2
+    return g
+
+
+def test_composition_counts_unknown_sizes_apart(unsized):
+    df = q.composition(unsized, "330502", "kids")
+    rows = {(r.segment_id, r.size): r for r in df.itertuples()}
+    # E1 (fab) and E5 (sew) have no size: one unknown row each, counted in the segment totals
+    assert rows[("fab", "unknown")].enterprises == 1 and rows[("fab", "unknown")].size_zh == "规模不详"
+    assert ("fab", "micro") not in rows and rows[("fab", "all")].enterprises == 1
+    assert rows[("sew", "unknown")].enterprises == 1 and rows[("sew", "all")].enterprises == 3
+    sew = df[df["segment_id"] == "sew"]["size"].tolist()
+    assert sew == ["small", "medium", "unknown", "all"]  # micro → large, then unknown, then all
+    assert df["size"].notna().all() and df["size_zh"].notna().all()
+
+
+def test_unknown_size_reads_as_such_in_firm_lists(unsized):
+    ex = q.exposure(unsized, "P1", "330502", "kids").set_index("enterprise_id")
+    assert ex.loc[uscc(5), "size_zh"] == "规模不详" and pd.isna(ex.loc[uscc(5), "size"])
+    cand = q.leaders(unsized, "330502", "kids").set_index("enterprise_id")
+    assert cand.loc[uscc(1), "size_zh"] == "规模不详"
 
 
 def test_industry_map_has_regions(tiny):

@@ -144,7 +144,7 @@ def test_payload_styles_and_tooltips():
     assert {s["label"] for s in data["segments"]} == set(cm.nodes.loc[cm.nodes["kind"] == "segment", "label"])
     assert [s["label"] for s in data["segments"]] == ["纤维原料", "面料织造", "印染整理", "服装缝制", "品牌销售"]
     legend = json.dumps(data["legend"], ensure_ascii=False)
-    words = ("微型", "小型", "中型", "大型", "链主", "关键环节", "问题热点", "供应", "环节流向", "所属环节", "存在问题")
+    words = ("微型", "小型", "中型", "大型", "规模不详", "链主", "关键环节", "问题热点", "供应", "环节流向", "所属环节", "存在问题")
     for word in words:
         assert word in legend
     sizes = [n["size"] for n in data["nodes"] if n["kind"] == "enterprise"]
@@ -152,6 +152,63 @@ def test_payload_styles_and_tooltips():
     assert data["options"]["physics"] == {"enabled": False}
     cert = build_payload(cm, color_by="certification")
     assert "已认证" in json.dumps(cert["legend"], ensure_ascii=False)
+
+
+def _identity_map() -> ChainMap:
+    """Four firms, one per way of being identified (v2 identity): credit code, stock code, both, own code."""
+    credit = "91330502MA00000012"
+    nodes = pd.DataFrame({
+        "node_id": ["seg:a", "ent:" + credit, "ent:600373.SH", "ent:91330502MA00000021", "ent:织里某童装厂"],
+        "kind": ["segment", "enterprise", "enterprise", "enterprise", "enterprise"],
+        "label": ["面料", "甲公司", "乙股份", "丙股份", "丁厂"],
+        "segment_id": ["a"] * 5, "stage": ["upstream"] * 5, "segment_order": [1] * 5,
+        "region_code": [None, "330502", "330502", "330503", "330502"],
+        "region_source": [None, "given", "inferred", "given", None],
+        "uscc": [None, credit, None, "91330502MA00000021", None],
+        "stock_code": [None, None, "600373.SH", "000001.SZ", None],
+        "short_name": [None, None, "乙股份", "丙股份", None],
+        "size": [None, "small", None, "unknown", "micro"],
+    })
+    ents = nodes["node_id"].iloc[1:].tolist()
+    edges = pd.DataFrame({"source": ents[:2], "target": ents[2:], "type": ["SUPPLIES", "SUPPLIES"]})
+    return ChainMap(nodes, edges, {"title": "身份"})
+
+
+def test_tooltips_show_each_firm_code_once():
+    data = build_payload(_identity_map())
+    t = {n["label"]: n["title"] for n in data["nodes"] if n["kind"] == "enterprise"}
+    # keyed on the credit code: no separate 企业编号
+    assert "统一社会信用代码：91330502MA00000012" in t["甲公司"] and "企业编号" not in t["甲公司"]
+    assert "证券代码" not in t["甲公司"]
+    # keyed on the stock code: 证券代码 (with its 证券简称), no credit code, no 企业编号
+    assert "证券代码：600373.SH（乙股份）" in t["乙股份"]
+    assert "企业编号" not in t["乙股份"] and "统一社会信用代码" not in t["乙股份"]
+    # both codes: both lines, the id is the credit code
+    assert "统一社会信用代码：91330502MA00000021" in t["丙股份"] and "证券代码：000001.SZ" in t["丙股份"]
+    assert "企业编号" not in t["丙股份"]
+    # neither: the analyst's own code / the name-derived id is shown as 企业编号
+    assert "企业编号：织里某童装厂" in t["丁厂"]
+    assert "统一社会信用代码" not in t["丁厂"] and "证券代码" not in t["丁厂"]
+
+
+def test_tooltips_show_unknown_size_and_inferred_region():
+    data = build_payload(_identity_map())
+    nodes = {n["label"]: n for n in data["nodes"] if n["kind"] == "enterprise"}
+    assert "企业规模：规模不详" in nodes["乙股份"]["title"]  # missing
+    assert "企业规模：规模不详" in nodes["丙股份"]["title"]  # "unknown"
+    assert "企业规模：小型" in nodes["甲公司"]["title"]
+    assert "所在地区：330502（推断）" in nodes["乙股份"]["title"]
+    assert "所在地区：330502" in nodes["甲公司"]["title"] and "推断" not in nodes["甲公司"]["title"]
+    assert "所在地区：330502" in nodes["丁厂"]["title"] and "推断" not in nodes["丁厂"]["title"]
+    # unknown size: the grey of the legend's 规模不详 entry
+    grey = [i["color"] for g in data["legend"] for i in g["items"] if i["label"] == "规模不详"]
+    assert grey and nodes["乙股份"]["bg"] == grey[0] and nodes["丙股份"]["bg"] == grey[0]
+    assert nodes["甲公司"]["bg"] != grey[0]
+    # the search field carries the credit code only where there is one
+    assert nodes["甲公司"]["uscc"] == "91330502MA00000012" and "uscc" not in nodes["乙股份"]
+    # supply edges join the firms by their node ids (ent:<enterprise id>)
+    ids = {n["id"] for n in data["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
 
 
 def test_show_problems_false_hides_problem_nodes_and_edges():

@@ -45,6 +45,17 @@ def test_other_schema_version_refused(tiny, tmp_path):
         load(path)
 
 
+def test_schema_1_store_refused_with_how_to_rebuild(tiny, tmp_path):
+    path = save(tiny, tmp_path / "old.cgstore")
+    m = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    m["schema_version"] = 1  # enterprises keyed on the credit code
+    (path / MANIFEST).write_text(json.dumps(m), encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        load(path)
+    assert str(info.value) == (f"store {path} was written by chaingraph schema 1; "
+                               f"rebuild it: chaingraph build <dataset> -o {path}")
+
+
 def test_damaged_table_refused(tiny, tmp_path):
     path = save(tiny, tmp_path / "s.cgstore")
     f = path / "observations.parquet"

@@ -13,6 +13,7 @@ from chaingraph.ingest.codes import check_uscc, make_uscc
 from chaingraph.ingest.regions import load_regions
 from chaingraph.model import TABLES
 from chaingraph.synth.generate import CHAINS, MARKER, PROBLEMS, _org_bodies, _uscc_matrix, write_synthetic
+from chaingraph.synth.output import OMITTED
 from chaingraph.validate import validate
 
 N = 2_000
@@ -68,7 +69,9 @@ def test_validates_clean_with_balanced_counts(dataset):
 def test_files_use_the_model_headers(dataset, frames):
     out, counts = dataset
     for name, df in frames.items():
-        assert tuple(df.columns) == TABLES[name].columns, name
+        want = tuple(c for c in TABLES[name].columns if c not in OMITTED.get(name, ()))
+        assert tuple(df.columns) == want, name
+        assert not {f.name for f in TABLES[name].fields if f.required} - set(want), name
         assert (out / f"{name}.csv").read_bytes()[:3] != b"\xef\xbb\xbf"  # UTF-8 without BOM
     assert set(frames) == {t for t, n in counts.items() if n}
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
@@ -96,6 +99,7 @@ def test_national_shape(frames):
 
 def test_credit_codes_are_valid_unique_and_carry_the_county(frames):
     ent = frames["enterprises"]
+    assert (ent["id"] == ent["uscc"]).all()  # every synthetic firm has a credit code: it is the id
     assert ent["uscc"].is_unique
     assert ent["uscc"].str[8:16].is_unique  # organisation bodies
     assert (ent["uscc"].str[2:8] == ent["region_code"]).all()
@@ -117,32 +121,32 @@ def test_vectorised_codes_match_make_uscc():
 
 
 def test_supply_edges_look_like_a_chain(frames):
-    ent = frames["enterprises"].set_index("uscc")
+    ent = frames["enterprises"].set_index("id")
     seg = frames["segments"].set_index("id")
     sup = frames["supplies"]
-    assert not (sup["supplier_uscc"] == sup["customer_uscc"]).any()
-    assert not sup.duplicated(["supplier_uscc", "customer_uscc", "product"]).any()
-    s_seg, c_seg = sup["supplier_uscc"].map(ent["segment_id"]), sup["customer_uscc"].map(ent["segment_id"])
+    assert not (sup["supplier_id"] == sup["customer_id"]).any()
+    assert not sup.duplicated(["supplier_id", "customer_id", "product"]).any()
+    s_seg, c_seg = sup["supplier_id"].map(ent["segment_id"]), sup["customer_id"].map(ent["segment_id"])
     same_chain = (s_seg.map(seg["chain_id"]) == c_seg.map(seg["chain_id"])).to_numpy()
     step = (c_seg.map(seg["order"]).astype(int) - s_seg.map(seg["order"]).astype(int)).to_numpy()
     assert same_chain.mean() >= 0.9
     assert (same_chain & (step > 0)).mean() >= 0.6  # mostly upstream -> downstream
     assert (same_chain & (step < 0)).mean() > 0.01  # some reverse edges: cycles
-    s_reg, c_reg = sup["supplier_uscc"].map(ent["region_code"]), sup["customer_uscc"].map(ent["region_code"])
+    s_reg, c_reg = sup["supplier_id"].map(ent["region_code"]), sup["customer_id"].map(ent["region_code"])
     assert (s_reg.str[:2] == c_reg.str[:2]).mean() >= 0.6
-    out_deg = sup["supplier_uscc"].value_counts()
+    out_deg = sup["supplier_id"].value_counts()
     assert out_deg.iloc[0] >= 8 * out_deg.median()  # a few hubs
 
 
 def test_observations_and_leaders(frames):
     obs = frames["observations"]
-    assert not obs.duplicated(["uscc", "problem_id", "source", "observed_on"]).any()
+    assert not obs.duplicated(["enterprise_id", "problem_id", "source", "observed_on"]).any()
     prevalence = obs["problem_id"].value_counts(normalize=True)
     assert prevalence.iloc[0] >= 4 * prevalence.iloc[-1]  # heavy-tailed
-    ent = frames["enterprises"].set_index("uscc")
+    ent = frames["enterprises"].set_index("id")
     chain_of = ent["segment_id"].map(frames["segments"].set_index("id")["chain_id"])
     lead = frames["leaders"]
-    assert lead["chain_id"].eq(lead["uscc"].map(chain_of)).all()
+    assert lead["chain_id"].eq(lead["enterprise_id"].map(chain_of)).all()
     county = lead[lead["region_code"].str[4:] != "00"]
     per_group = county.groupby(["region_code", "chain_id"]).size()
     assert per_group.between(1, 3).all()
@@ -177,3 +181,12 @@ def test_tiny_dataset_still_validates_and_rewrites_in_place(tmp_path):
     assert ("enterprises", 7) in seen
     r = validate(out)
     assert (r.n_errors, r.n_warnings) == (0, 0), r.issues.to_string()
+
+
+def test_flows_carry_weights_the_skip_flows_lighter(frames):
+    flows = frames["segment_flows"].merge(frames["segments"][["id", "order"]], left_on="from_segment", right_on="id")
+    flows = flows.merge(frames["segments"][["id", "order"]], left_on="to_segment", right_on="id", suffixes=("", "_to"))
+    w = flows["weight"].astype(float)
+    skip = flows["order_to"].astype(int) - flows["order"].astype(int) > 1
+    assert skip.any() and (~skip).any()
+    assert w[skip].between(0.1, 0.4).all() and w[~skip].between(0.5, 1.0).all()

@@ -33,8 +33,17 @@ def test_defects_every_planted_issue_exactly():
 
 def test_defects_cover_every_reason_code():
     codes = set(validate(DATASETS / "defects").issues["code"]) | set(
-        validate(DATASETS / "defects-missing-table").issues["code"])
+        validate(DATASETS / "defects-missing-table").issues["code"]) | set(
+        validate(DATASETS / "defects-identity", infer_region=True).issues["code"])
     assert codes == set(REASONS)
+
+
+def test_defects_identity_every_planted_issue_exactly():
+    result = validate(DATASETS / "defects-identity", infer_region=True)
+    expected = pd.read_csv(DATASETS / "defects-identity" / "expected.csv", dtype=str, keep_default_na=False)
+    assert _key(result.issues) == set(zip(expected["file"], expected["row"], expected["column"], expected["code"],
+                                          strict=True))
+    assert result.balanced
 
 
 def test_missing_table_dataset():

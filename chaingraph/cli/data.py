@@ -63,6 +63,11 @@ def _write_validation_outputs(result, report: Path | None, rejects_dir: Path | N
     return written
 
 
+_INFER_REGION = click.option(
+    "--infer-region", is_flag=True,
+    help="Where a firm has no region, infer it from its name or address (marked region_source=inferred).")
+
+
 @cli.command("validate")
 @click.argument("dataset", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (rows with warnings are rejected).")
@@ -70,7 +75,9 @@ def _write_validation_outputs(result, report: Path | None, rejects_dir: Path | N
 @click.option("--rejects", "rejects_dir", type=click.Path(path_type=Path),
               help="Write each table's rejected rows, verbatim with their reasons, into DIR.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not every issue.")
-def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: Path | None, quiet: bool) -> None:
+@_INFER_REGION
+def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: Path | None, quiet: bool,
+                 infer_region: bool) -> None:
     """Check DATASET and report every problem; exit 1 if there are errors.
 
     DATASET is a folder of tables, an .xlsx workbook or a datapackage.json.
@@ -78,7 +85,7 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
     from chaingraph.validate.core import validate
 
     _progress(f"validating {dataset}")
-    result = validate(dataset, strict=strict)
+    result = validate(dataset, strict=strict, infer_region=infer_region)
     click.echo(_summary_text(result))
     click.echo()
     if not quiet and len(result.issues):
@@ -101,19 +108,45 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--fail-on-errors", is_flag=True, help="Refuse to build when any row is rejected.")
 @click.option("--report", type=click.Path(path_type=Path), help="Also write the validation issues to FILE.")
-def build_cmd(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, report: Path | None) -> None:
-    """Validate DATASET and save its graph (accepted rows) as a fast binary STORE."""
+@_INFER_REGION
+@click.option("--allow-partial", is_flag=True,
+              help="Build even when a required table ends with no accepted rows or a whole file could not be read.")
+def build_cmd(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, report: Path | None,
+              infer_region: bool, allow_partial: bool) -> None:
+    """Validate DATASET and save its graph (accepted rows) as a fast binary STORE.
+
+    By default the build is refused (exit 1, one ``build refused:`` line per reason) when the
+    dataset is only partly usable: a required table ended with no accepted rows, or a whole file
+    could not be read. ``--allow-partial`` builds from what was accepted.
+    """
+    from chaingraph.graph.store import build_lock
+
+    with build_lock(store):  # a second build to the same store fails at once, before it validates
+        _build(dataset, store, strict, fail_on_errors, report, infer_region, allow_partial)
+
+
+def _build(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, report: Path | None,
+           infer_region: bool, allow_partial: bool) -> None:
     from chaingraph.graph.core import ChainGraph
     from chaingraph.graph.store import save
-    from chaingraph.validate.core import validate
+    from chaingraph.validate.core import partial_reasons, validate
 
     t0 = time.perf_counter()
     _progress(f"validating {dataset}")
-    result = validate(dataset, strict=strict)
+    result = validate(dataset, strict=strict, infer_region=infer_region)
     _write_validation_outputs(result, report, None)
     if fail_on_errors and not result.ok:
         click.echo(_summary_text(result))
         raise ChainGraphError(f"{result.n_errors} validation errors; not building (see `chaingraph validate`)")
+    reasons = partial_reasons(result)
+    if reasons and not allow_partial:
+        click.echo(_summary_text(result))
+        click.echo("not built: the dataset is only partly usable (--allow-partial builds from the accepted rows)")
+        for reason in reasons:
+            click.echo(f"build refused: {reason}", err=True)
+        sys.exit(1)
+    for reason in reasons:
+        click.echo(f"warning: partial build: {reason}", err=True)
     _progress("building graph")
     g = ChainGraph.from_validation(result)
     _progress(f"saving {store}")
@@ -139,6 +172,14 @@ def info_cmd(store: Path) -> None:
         enc = f", {src['encoding']}" if src.get("encoding") else ""
         sheet = f" [{src['sheet']}]" if src.get("sheet") else ""
         click.echo(f"  source: {src['file']}{sheet} → {src['table']} ({src['rows']} rows{enc})")
+    for bad in g.meta.get("unread", []):
+        click.echo(f"  NOT READ: {bad['file']}: {bad['code']}: {bad['message']}")
+    flows, seg = g.tables.get("segment_flows"), g.tables.get("segments")
+    if flows is not None and seg is not None and len(flows):
+        chain_of = seg.set_index("id")["chain_id"]
+        cross = int((flows["from_segment"].map(chain_of) != flows["to_segment"].map(chain_of)).sum())
+        derived = next((r.get("derived", 0) for r in g.meta.get("validation", []) if r.get("table") == "segment_flows"), 0)
+        click.echo(f"segment flows: {len(flows)} ({derived} derived from segment order, {cross} between chains)")
     _print_frame(g.stats())
 
 

@@ -22,7 +22,8 @@ from chaingraph.cli.app import _DEMO_STEPS, _open_backend, cli
 @click.option("--chain", help="Chain id or name; omit to draw every chain of the region.")
 @click.option("--dimension", type=click.Choice(["region", "industry"]), default="region", show_default=True,
               help="region: one region's chain; industry: one chain across regions (regions as groups).")
-@click.option("--enterprise", help="Enterprise dimension: this firm's (USCC or name) up- and downstream.")
+@click.option("--enterprise", help="Enterprise dimension: this firm's up- and downstream (its enterprise id, "
+                                    "credit code, stock code or name).")
 @click.option("--hops", default=2, show_default=True, type=click.IntRange(min=1),
               help="Supply steps around --enterprise.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="HTML file to write.")

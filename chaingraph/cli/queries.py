@@ -82,15 +82,29 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
     b = _open_backend(source, neo4j, database)
     df = b.common_problems(region, chain, segment, min_firms=min_firms, min_share=min_share,
                            include_resolved=not exclude_resolved)
+    firms = _firms_in_scope(b, region, chain, segment)
+    if firms and not len(df):
+        click.echo(f"{firms:,} firms in scope, but no problem is recorded for any of them "
+                   "(observations: none in this scope)", err=True)
+    elif firms == 0:
+        click.echo("no firm in this scope (check --region and --chain)", err=True)
     if output is not None and output.suffix.lower() == ".xlsx":
         meta = {**getattr(b, "meta", {}), "region": _region_label(region), "chain": chain, "segment": segment,
-                "min_firms": min_firms, "min_share": min_share,
+                "min_firms": min_firms, "min_share": min_share, "firms_in_scope": firms,
                 "generated": datetime.now().isoformat(timespec="seconds")}
         write_xlsx(problem_workbook(df, meta, lang=lang), output)
         click.echo(f"wrote {output} ({len(df)} problems, {int(df['is_common'].sum())} common)")
         return
     _emit(df, "common_problems", output, lang,
           {**getattr(b, "meta", {}), "min_firms": min_firms, "min_share": min_share})
+
+
+def _firms_in_scope(b, region: str | None, chain: str | None, segment: str | None) -> int | None:
+    """Firms in the scope on the embedded engine (None on Neo4j: the problem list's own count is used)."""
+    graph = getattr(b, "graph", None)
+    if graph is None:
+        return None
+    return len(graph.scope(region, chain, segment))
 
 
 def _region_label(region: str | None) -> str:

@@ -16,7 +16,10 @@ import pandas as pd
 
 COLUMN_ZH: dict[str, str] = {
     # shared
-    "uscc": "统一社会信用代码", "enterprise": "企业名称", "size": "规模", "size_zh": "企业规模",
+    "enterprise_id": "企业编号", "uscc": "统一社会信用代码", "stock_code": "证券代码", "short_name": "证券简称",
+    "id_source": "编号来源", "region_source": "区域来源", "address": "地址",
+    "enterprise": "企业名称", "size": "规模", "size_zh": "企业规模",
+    "supplier_id": "供应方", "customer_id": "采购方",
     "segment_id": "环节编号", "segment": "环节", "segment_order": "环节顺序", "stage": "上中下游代码",
     "stage_zh": "上中下游", "key_link": "关键环节", "region_code": "区划代码", "chain_id": "产业链编号",
     # common_problems
@@ -38,11 +41,11 @@ COLUMN_ZH: dict[str, str] = {
     "role": "角色代码", "role_zh": "角色", "designated_region": "认定区域", "since": "认定日期", "customers": "直接客户数",
     "suppliers": "直接供应商数", "downstream_reach": "下游辐射企业数", "upstream_reach": "上游带动企业数",
     "pagerank": "网络中心度", "score_rank": "综合排名", "smb_reached": "辐射小微企业数",
-    "leader_uscc": "链主信用代码", "leader": "链主企业", "direction": "方向代码", "direction_zh": "方向", "hops": "级数",
+    "leader_id": "链主企业编号", "leader": "链主企业", "direction": "方向代码", "direction_zh": "方向", "hops": "级数",
     # weak links
-    "kind_zh_weak": "类型", "related_uscc": "关联企业信用代码", "related": "关联企业", "detail": "说明",
+    "kind_zh_weak": "类型", "related_id": "关联企业编号", "related": "关联企业", "detail": "说明",
     # exposure
-    "via_uscc": "传导来源信用代码", "via": "传导来源企业", "in_scope": "是否在查询范围内",
+    "via_id": "经由企业", "via": "传导来源企业", "in_scope": "是否在查询范围内",
     # benchmark gaps
     "higher_is_better": "越高越好", "direction_zh_b": "指标方向", "firms_measured": "测量企业数", "mean": "平均值",
     "median": "中位数", "best": "最好值", "worst": "最差值", "meets_domestic": "达到国内先进企业数",
@@ -50,6 +53,9 @@ COLUMN_ZH: dict[str, str] = {
     "share_meets_international": "国际先进达标率", "problems": "关联问题", "value": "测量值", "measured_on": "测量日期",
 }
 """English column name → Chinese header."""
+
+UNKNOWN_SIZE_ZH = "规模不详"
+"""How a missing size class (``size`` ``unknown``) reads in Chinese output."""
 
 # The same English name is used with one meaning only, except these two display columns.
 _CONTEXT = {("weak_links", "kind_zh"): "类型", ("benchmark_gaps", "direction_zh"): "指标方向"}
@@ -84,4 +90,27 @@ def relabel(df: pd.DataFrame, lang: str = "zh", query: str | None = None) -> pd.
     if lang != "zh":
         raise ValueError(f"unknown language '{lang}' (zh or en)")
     names = {c: _CONTEXT.get((query, c), COLUMN_ZH.get(c, c)) for c in df.columns}
-    return df.rename(columns=names)
+    return _size_unknown_zh(df).rename(columns=names)
+
+
+def _size_unknown_zh(df: pd.DataFrame) -> pd.DataFrame:
+    """Size ``unknown`` (or missing, for a firm's row) reads 规模不详: never blank, never guessed.
+
+    A ``size_zh`` (the label beside the ``size`` code) left empty where ``size`` is ``unknown`` or missing
+    becomes 规模不详; without a ``size_zh`` column, the ``size`` value ``unknown`` itself reads 规模不详.
+    Other values are untouched.
+    """
+    if "size" not in df.columns:
+        return df
+    size = df["size"].astype("object")
+    unknown = size.isna() | (size == "unknown")
+    if not unknown.any():
+        return df
+    out = df.copy()
+    if "size_zh" in out.columns:
+        zh = out["size_zh"].astype("object")
+        fill = unknown & (zh.isna() | (zh == ""))
+        out["size_zh"] = zh.where(~fill, UNKNOWN_SIZE_ZH)
+    else:
+        out["size"] = size.where(size != "unknown", UNKNOWN_SIZE_ZH)
+    return out

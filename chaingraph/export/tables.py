@@ -173,7 +173,33 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
             sample = [str(col)] + [str(v) for v in safe[col].head(200).tolist() if v is not None]
             width = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in s) for s in sample), default=8)
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
-    return _save(p, wb.save)
+    return _save(p, lambda t: t.write_bytes(_xlsx_bytes(wb)))
+
+
+def _xlsx_bytes(wb) -> bytes:
+    """The workbook as bytes, zipped in memory: a full disk then fails one plain write (one clean error),
+    not inside openpyxl's zip writer, whose half-closed file raises again when it is collected."""
+    import gc
+    import io
+    import sys
+
+    buf = io.BytesIO()
+    failed: OSError | None = None
+    hook = sys.unraisablehook
+    # openpyxl streams each sheet through a temporary file; when the disk is full, the half-written stream's
+    # generator raises again as it is collected ("Exception ignored in ..."): the error is reported once, here
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, OSError) else hook(u)
+    try:
+        try:
+            wb.save(buf)
+        except OSError as exc:
+            failed = OSError(exc.errno, exc.strerror)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failed is not None:
+        raise failed
+    return buf.getvalue()
 
 
 def _save(p: Path, writer) -> Path:
@@ -286,7 +312,8 @@ def problem_workbook(problems: pd.DataFrame, meta: dict, *, lang: str = "zh") ->
         ("环节" if zh else "segment", meta.get("segment") or ("全部环节" if zh else "all segments")),
         ("数据日期" if zh else "data date", meta.get("data_date") or ""),
         ("范围内企业数" if zh else "firms in scope",
-         int(problems["scope_size"].max()) if len(problems) else 0),
+         int(meta["firms_in_scope"]) if meta.get("firms_in_scope") is not None
+         else int(problems["scope_size"].max()) if len(problems) else 0),
         ("问题数" if zh else "problems", len(problems)),
         ("共性问题数" if zh else "common problems", n_common),
         ("共性问题判定规则" if zh else "rule for 'common'", rule),

@@ -170,6 +170,10 @@ class ChainGraph(GraphViews):
             "validation": result.summary.to_dict(orient="records"),
             "errors": result.n_errors,
             "warnings": result.n_warnings,
+            # files that could not be read at all: `chaingraph info` lists them, so a partial store says so
+            "unread": [{"file": str(i["file"]), "code": str(i["code"]), "message": str(i["message"])}
+                       for _, i in result.issues.iterrows()
+                       if i["code"] in ("encoding_invalid", "file_unreadable", "empty_file")],
         }
         g = cls(result.tables, name=result.dataset, meta=meta, references=getattr(result, "references", None))
         if getattr(result, "references", None):
@@ -200,18 +204,22 @@ class ChainGraph(GraphViews):
         return out
 
     def _derive_flows(self) -> pd.DataFrame:
-        """FEEDS edges: as given; for a chain without any, consecutive segments by ``order``."""
+        """FEEDS edges: as given; for a chain without any, consecutive segments by ``order`` (segments without
+        an ``order`` get none; derived rows are flagged ``derived`` when the table has that column)."""
         flows = self.tables["segment_flows"]
         seg = self.tables["segments"]
         if seg.empty:
             return flows
         chain_of = seg.set_index("id")["chain_id"]
         covered = set(flows["from_segment"].map(chain_of).dropna())
-        todo = seg[~seg["chain_id"].isin(covered)].sort_values(["chain_id", "order", "id"])
+        todo = seg[~seg["chain_id"].isin(covered) & seg["order"].notna()].sort_values(["chain_id", "order", "id"])
         if todo.empty:
             return flows
         nxt = todo.groupby("chain_id")["id"].shift(-1)
         derived = pd.DataFrame({"from_segment": todo["id"], "to_segment": nxt}).dropna()
+        if "derived" in flows.columns:
+            derived["derived"] = True
+        derived = derived.reindex(columns=flows.columns)  # other columns (``weight``) stay missing
         self.meta["derived_flows"] = len(derived)
         return pd.concat([flows, derived.astype(flows.dtypes.to_dict())], ignore_index=True)
 
@@ -413,7 +421,7 @@ class ChainGraph(GraphViews):
         return pd.DataFrame(rows)
 
     def size_label(self, size: str) -> str:
-        """Chinese label of a size class (``micro`` → ``微型``).
+        """Chinese label of a size class (``micro`` → ``微型``; missing or ``unknown`` → ``规模不详``).
 
         Raises
         ------
@@ -425,6 +433,8 @@ class ChainGraph(GraphViews):
         >>> g.size_label("micro")  # doctest: +SKIP
         '微型'
         """
+        if size is None or size is pd.NA or (isinstance(size, float) and np.isnan(size)) or size == "unknown":
+            return ENUM_ZH["size"].get("unknown", "规模不详")
         return ENUM_ZH["size"][size]
 
     def __repr__(self) -> str:

@@ -18,19 +18,19 @@ import numpy as np
 import pandas as pd
 
 from chaingraph.ingest.arrays import arrow_text, parallel_map
-from chaingraph.model import TABLES, USCC
+from chaingraph.model import FIRM, TABLES
 
 # relationship table -> [(endpoint column, target table, target key, position column)]
 _ENDPOINTS: dict[str, list[tuple[str, str, str, str]]] = {
     "segments": [("chain_id", "chains", "id", "_chain")],
     "segment_flows": [("from_segment", "segments", "id", "_src"), ("to_segment", "segments", "id", "_dst")],
-    "operates_in": [(USCC, "enterprises", USCC, "_ent"), ("segment_id", "segments", "id", "_seg")],
-    "supplies": [("supplier_uscc", "enterprises", USCC, "_src"), ("customer_uscc", "enterprises", USCC, "_dst")],
-    "leaders": [(USCC, "enterprises", USCC, "_ent"), ("chain_id", "chains", "id", "_chain")],
-    "observations": [(USCC, "enterprises", USCC, "_ent"), ("problem_id", "problems", "id", "_prob")],
-    "measurements": [(USCC, "enterprises", USCC, "_ent"), ("benchmark_id", "benchmarks", "id", "_bench")],
-    "certifications": [(USCC, "enterprises", USCC, "_ent"), ("body_id", "cert_bodies", "id", "_body")],
-    "assistance": [(USCC, "enterprises", USCC, "_ent"), ("body_id", "cert_bodies", "id", "_body")],
+    "operates_in": [(FIRM, "enterprises", "id", "_ent"), ("segment_id", "segments", "id", "_seg")],
+    "supplies": [("supplier_id", "enterprises", "id", "_src"), ("customer_id", "enterprises", "id", "_dst")],
+    "leaders": [(FIRM, "enterprises", "id", "_ent"), ("chain_id", "chains", "id", "_chain")],
+    "observations": [(FIRM, "enterprises", "id", "_ent"), ("problem_id", "problems", "id", "_prob")],
+    "measurements": [(FIRM, "enterprises", "id", "_ent"), ("benchmark_id", "benchmarks", "id", "_bench")],
+    "certifications": [(FIRM, "enterprises", "id", "_ent"), ("body_id", "cert_bodies", "id", "_body")],
+    "assistance": [(FIRM, "enterprises", "id", "_ent"), ("body_id", "cert_bodies", "id", "_body")],
 }
 
 

@@ -19,9 +19,11 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -85,11 +87,86 @@ def save(graph: ChainGraph, path: str | Path, *, overwrite: bool = True) -> Path
     import pyarrow.parquet as pq
 
     target = Path(path)
+    with build_lock(target):
+        return _save_locked(graph, target, overwrite, pa, pq)
+
+
+_HELD: dict[str, int] = {}  # store path → lock file descriptor held by this process
+
+
+@contextlib.contextmanager
+def build_lock(path: str | Path):
+    """Hold the OS lock of the store at ``path`` (``.NAME.lock`` beside it) while the block runs.
+
+    A second build to the same store, in another process, fails at once with a clear message instead of
+    writing over the first or deleting its temporary folder. Re-entrant within one process (the CLI takes
+    it for the whole build, :func:`save` again for the write).
+
+    Raises
+    ------
+    OutputError
+        If another process holds the lock, or the lock file cannot be created.
+
+    Example
+    -------
+    >>> with build_lock("out/anping.cgstore"):  # doctest: +SKIP
+    ...     save(g, "out/anping.cgstore")
+    """
+    import fcntl
+
+    target = Path(path)
+    key = str(target.resolve())
+    if key in _HELD:
+        yield
+        return
+    parent = target.parent if str(target.parent) else Path(".")
+    lock = parent / f".{target.name}.lock"
+    while True:  # the lock file is removed on release, so check that the locked file is still the one named
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot create the lock {lock} ({exc.strerror or exc})") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError(f"{target}: another build is writing this store now (lock {lock}); "
+                              "wait for it to finish, or build to another path") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # released and removed by its holder between our open and our lock: take the new one
+    _HELD[key] = fd
+    try:
+        yield
+    finally:
+        del _HELD[key]
+        with contextlib.suppress(OSError):
+            os.unlink(lock)  # before unlocking: a waiting build then re-opens a fresh file (the check above)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _stale_temporaries(parent: Path, name: str) -> list[Path]:
+    """This store's own temporary folders (``.NAME.XXXXXXXX.tmp`` as :func:`tempfile.mkdtemp` names them).
+
+    Exactly that pattern, so the store ``a`` never takes ``.a.b.x1y2z3w4.tmp`` (a temporary of store ``a.b``).
+    Called with the store's lock held: no live build of this store owns them.
+    """
+    pattern = re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp$")
+    return [p for p in parent.iterdir() if pattern.match(p.name) and p.is_dir()] if parent.exists() else []
+
+
+def _save_locked(graph: ChainGraph, target: Path, overwrite: bool, pa, pq) -> Path:
     if target.exists():
         if not (target / MANIFEST).exists() or not overwrite:
             raise OutputError(f"{target}: exists and is not a chaingraph store to replace")
     parent = target.parent if str(target.parent) else Path(".")
-    for stale in parent.glob(f".{target.name}.*.tmp") if parent.exists() else ():
+    for stale in _stale_temporaries(parent, target.name):
         shutil.rmtree(stale, ignore_errors=True)  # left by a save that was killed
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -170,12 +247,13 @@ def read_manifest(path: str | Path) -> dict:
     Raises
     ------
     StoreError
-        Missing or unreadable manifest, another format, or another schema version.
+        Missing or unreadable manifest, another format, or another schema version (a schema 1 store, keyed
+        on the credit code, is told how to rebuild it).
 
     Example
     -------
     >>> read_manifest("out/wuxing.cgstore")["schema_version"]  # doctest: +SKIP
-    1
+    2
     """
     p = Path(path)
     m = p / MANIFEST
@@ -190,6 +268,8 @@ def read_manifest(path: str | Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise StoreError(f"{p}: not a chaingraph store (format {manifest.get('format')!r})")
     version = manifest.get("schema_version")
+    if version == 1 and SCHEMA_VERSION != 1:  # enterprises were keyed on the credit code (uscc) then
+        raise StoreError(f"store {p} was written by chaingraph schema 1; rebuild it: chaingraph build <dataset> -o {p}")
     if version != SCHEMA_VERSION:
         raise StoreError(f"{p}: store has schema version {version}, this chaingraph reads version "
                          f"{SCHEMA_VERSION}; rebuild it with `chaingraph build`")

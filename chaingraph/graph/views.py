@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from chaingraph.graph.scope import Scope
-from chaingraph.model import USCC
 
 
 class GraphViews:
@@ -92,8 +91,8 @@ class GraphViews:
     def supply_graph(self, scope: Scope | None = None, *, hops: int = 0) -> nx.DiGraph:
         """A networkx DiGraph of supply edges (supplier → customer) for a scope.
 
-        Nodes are enterprise row positions (ints) with ``uscc``, ``name``,
-        ``size`` attributes; every enterprise of the scope is a node even
+        Nodes are enterprise row positions (ints) with ``id``, ``uscc`` (NA when
+        unknown), ``name``, ``size`` attributes; every enterprise of the scope is a node even
         without edges. Parallel edges (several products) are collapsed, with
         ``products`` counting them and ``value`` summed.
 
@@ -114,8 +113,9 @@ class GraphViews:
         nodes = np.union1d(scope.positions if scope is not None else np.arange(len(ent)),
                            np.union1d(agg["_src"].to_numpy(), agg["_dst"].to_numpy()))
         sub = ent.iloc[nodes]
-        G.add_nodes_from(zip(nodes.tolist(), ({"uscc": u, "name": n, "size": s} for u, n, s in zip(
-            sub["uscc"], sub["name"], sub["size"], strict=True)), strict=True))
+        credit = sub["uscc"] if "uscc" in sub.columns else pd.Series(pd.NA, index=sub.index, dtype="str")
+        G.add_nodes_from(zip(nodes.tolist(), ({"id": i, "uscc": u, "name": n, "size": s} for i, u, n, s in zip(
+            sub["id"], credit, sub["name"], sub["size"], strict=True)), strict=True))
         G.add_edges_from(zip(agg["_src"].tolist(), agg["_dst"].tolist(),
                              ({"products": int(p), "value": float(v)} for p, v in zip(
                                  agg["products"], agg["value"], strict=True)), strict=True))
@@ -124,7 +124,7 @@ class GraphViews:
     def to_networkx(self, scope: Scope | None = None) -> nx.MultiDiGraph:
         """The property graph of a scope as a networkx MultiDiGraph (for small scopes and export).
 
-        Node keys are ``"Label:key"`` strings (``Enterprise:9133…``); every node
+        Node keys are ``"Label:key"`` strings (``Enterprise:<enterprise id>``); every node
         has a ``label`` attribute and its properties; every edge a ``type``.
 
         Raises
@@ -145,7 +145,7 @@ class GraphViews:
             for rec in df[cols].to_dict(orient="records"):
                 G.add_node(f"{label}:{rec[key]}", label=label, **{k: v for k, v in rec.items() if pd.notna(v)})
 
-        add_nodes("Enterprise", ent, USCC)
+        add_nodes("Enterprise", ent, "id")
         pos = set(ent.index.tolist())
         ops = t["operates_in"][t["operates_in"]["_ent"].isin(pos)]
         segs = t["segments"][t["segments"]["id"].isin(ops["segment_id"])] if scope is not None else t["segments"]
@@ -162,20 +162,20 @@ class GraphViews:
         for f in flows[flows["from_segment"].isin(segs["id"]) & flows["to_segment"].isin(segs["id"])].itertuples():
             G.add_edge(f"Segment:{f.from_segment}", f"Segment:{f.to_segment}", type="FEEDS")
         for e in ent.itertuples():
-            G.add_edge(f"Enterprise:{e.uscc}", f"Region:{e.region_code}", type="LOCATED_IN")
+            G.add_edge(f"Enterprise:{e.id}", f"Region:{e.region_code}", type="LOCATED_IN")
         for o in ops.itertuples():
-            G.add_edge(f"Enterprise:{o.uscc}", f"Segment:{o.segment_id}", type="OPERATES_IN")
+            G.add_edge(f"Enterprise:{o.enterprise_id}", f"Segment:{o.segment_id}", type="OPERATES_IN")
         sup = t["supplies"][t["supplies"]["_src"].isin(pos) & t["supplies"]["_dst"].isin(pos)]
         for s in sup.itertuples():
-            G.add_edge(f"Enterprise:{s.supplier_uscc}", f"Enterprise:{s.customer_uscc}", type="SUPPLIES",
+            G.add_edge(f"Enterprise:{s.supplier_id}", f"Enterprise:{s.customer_id}", type="SUPPLIES",
                        product=s.product, value=s.value)
         obs = t["observations"][t["observations"]["_ent"].isin(pos)]
         probs = t["problems"][t["problems"]["id"].isin(obs["problem_id"])]
         add_nodes("Problem", probs, "id")
         for o in obs.itertuples():
-            G.add_edge(f"Enterprise:{o.uscc}", f"Problem:{o.problem_id}", type="HAS_PROBLEM",
+            G.add_edge(f"Enterprise:{o.enterprise_id}", f"Problem:{o.problem_id}", type="HAS_PROBLEM",
                        severity=o.severity, source=o.source, status=o.status)
         lead = t["leaders"][t["leaders"]["_ent"].isin(pos)]
         for ld in lead.itertuples():
-            G.add_edge(f"Enterprise:{ld.uscc}", f"Chain:{ld.chain_id}", type="LEADS", region_code=ld.region_code)
+            G.add_edge(f"Enterprise:{ld.enterprise_id}", f"Chain:{ld.chain_id}", type="LEADS", region_code=ld.region_code)
         return G

@@ -498,7 +498,26 @@ class RegionTable:
             return None, "region_ambiguous", (
                 f"region name {value!r} matches {len(cands)} regions: {self._describe(cands)}; give the code")
         code = cands[0]
-        return code, "region_by_name", f"region name {value!r} resolved to {code} {self._rows[code]['full_name']}"
+        row = self._rows[code]
+        if not row["current"]:
+            now = self._successors(code)
+            where = ("; the current division of that name: " + self._describe(now)) if now else \
+                "; no current division has that name"
+            return None, "region_abolished", (
+                f"region name {value!r} only matches {code} {row['full_name']}, abolished in {row['valid_to']}"
+                f"{where} - give the current name, or the old code if the old division is meant")
+        return code, "region_by_name", f"region name {value!r} resolved to {code} {row['full_name']}"
+
+    def _successors(self, code: str) -> list[str]:
+        """Current divisions of the same province whose name has the abolished one's stem (吴兴县 → 吴兴区)."""
+        name = self._rows[code]["name"]
+        stems = [name] + [stem for _, stem in _short_forms(name)]
+        out: set[str] = set()
+        for stem in stems:
+            for c in self._name_index.get(_normalise(stem), {}):
+                if c[:2] == code[:2] and self._rows[c]["current"] and c != code:
+                    out.add(c)
+        return sorted(out)
 
     def resolve_series(self, values: pd.Series) -> pd.DataFrame:
         """Validate a region column: resolve codes and names, flag spreadsheet damage.

@@ -1,7 +1,7 @@
 """The named queries' statements (one ``cypher/queries/<name>.cypher`` file each) and their rows, read
 in a transaction and typed into frames; the driver's errors and values made plain.
 
->>> statement_parameters("MATCH (e:Enterprise) WHERE e.region_code STARTS WITH $region_prefix RETURN e.uscc")
+>>> statement_parameters("MATCH (e:Enterprise) WHERE e.region_code STARTS WITH $region_prefix RETURN e.id")
 ('region_prefix',)
 """
 

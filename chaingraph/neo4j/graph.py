@@ -9,7 +9,7 @@ statements of ``cypher/queries/<name>.cypher`` (values only ever as parameters:
 Cypher counts, the shared finishers finish
 ------------------------------------------
 Every query is split the same way in both engines: an engine-specific input stage yields
-small id-keyed frames (uscc, segment id, problem id — never graph positions), and a pure
+small id-keyed frames (enterprise id, segment id, problem id — never graph positions), and a pure
 pandas finisher of :mod:`chaingraph.queries` turns them into the result, for both engines.
 Here the input stage is Cypher (scope selection and the reductions a database does well:
 per (firm, problem) the highest severity, the latest recorded status and the sources, sums
@@ -34,7 +34,7 @@ chain_map           firms, supplies, FEEDS, (firm, problem) pairs, the problem l
                     :func:`~chaingraph.queries.chain_map.finish_chain_map`
 ==================  ===================================================================
 
-The breadth-first search of ``exposure`` (first visit, via the smallest-uscc supplier) is
+The breadth-first search of ``exposure`` (first visit, via the smallest-id supplier) is
 driven from Python one supply step at a time (:func:`bfs_downstream`), each step a
 parameterised statement in the same transaction: plain Cypher (no APOC, no GDS) has none.
 

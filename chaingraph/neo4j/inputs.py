@@ -111,7 +111,7 @@ def bfs_downstream(sources: Iterable[str], step: Callable[[list[str]], pd.DataFr
     Parameters
     ----------
     sources : iterable of str
-        USCCs of the affected firms (distance 0, their own ``via``).
+        Enterprise ids of the affected firms (distance 0, their own ``via``).
     step : callable
         ``step(frontier)`` → frame of distinct ``supplier`` / ``customer`` pairs whose supplier is
         in ``frontier``.
@@ -122,7 +122,7 @@ def bfs_downstream(sources: Iterable[str], step: Callable[[list[str]], pd.DataFr
     -------
     (dict, dict)
         Distance and ``via`` per firm reached. A firm first reached at step h takes the ``via``
-        of its smallest-uscc supplier in the frontier (the embedded first edge of the supplies
+        of its smallest-id supplier in the frontier (the embedded first edge of the supplies
         table in key order).
 
     Raises

@@ -3,8 +3,10 @@
 The same data model as the embedded engine (:mod:`chaingraph.model`), stored as a
 Neo4j property graph:
 
-* one node label per node table, keyed by the model's key (``Enterprise.uscc``,
-  ``Region.code``, ``id`` for the others), with a uniqueness constraint on it;
+* one node label per node table, keyed by the model's key (``Region.code``, ``id`` for the
+  others, ``Enterprise.id`` included since schema 2), with a uniqueness constraint on it;
+  the enterprise's credit code (``uscc``), stock code and the other identity columns are
+  ordinary optional properties;
 * one relationship type per relationship table, plus the relationships folded into
   foreign-key columns (``PART_OF`` from ``segments.chain_id``, ``LOCATED_IN`` from
   ``enterprises.region_code``, ``WITHIN`` from ``regions.parent``).

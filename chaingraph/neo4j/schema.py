@@ -187,7 +187,7 @@ def graph_schema() -> list[dict[str, str]]:
 # Rendering the load statements (the committed cypher/load/ files are this output)
 # ---------------------------------------------------------------------------
 
-_HEADER = ("// Generated from chaingraph/model.py by chaingraph.neo4j_backend.render_load_cypher();\n"
+_HEADER = ("// Generated from chaingraph/model.py by chaingraph.neo4j.schema.render_load_cypher();\n"
            "// edit the model or the renderer, not this file (tests/test_neo4j_load.py checks they agree).\n")
 
 
@@ -233,7 +233,8 @@ def render_load_cypher() -> dict[str, str]:
                        f"{node_statement(n)}\n")
     for r in rel_specs():
         source = f"column {r.table}.{r.target_column}" if r.folded else f"table {r.table}"
-        row = "src, dst" + (f", {MERGE_KEY}: <json of [{', '.join(r.identity)}]>" if r.identity else "")
+        row = (f"src: <{r.source_column}>, dst: <{r.target_column}>"
+               + (f", {MERGE_KEY}: <json of [{', '.join(r.identity)}]>" if r.identity else ""))
         if r.properties:
             row += f", props: {{{', '.join(r.properties)}}}"
         out[r.file] = (f"{_HEADER}// (:{r.source_label})-[:{r.rel_type}]->(:{r.target_label}) from {source}.\n"

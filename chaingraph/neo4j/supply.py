@@ -31,6 +31,7 @@ from chaingraph.queries.chain_map import (
     map_title,
 )
 from chaingraph.queries.chain_map import FIRM_COLUMNS as MAP_FIRM_COLUMNS
+from chaingraph.queries.chain_map import OPTIONAL_FIRM_COLUMNS as MAP_OPTIONAL_COLUMNS
 from chaingraph.queries.exposure import REACHED_COLUMNS, finish_exposure, match_problem
 from chaingraph.queries.leaders import (
     DESIGNATION_COLUMNS,
@@ -65,7 +66,7 @@ class SupplyQueries:
                     _query(tx, "leaders", 2, params, EDGE_COLUMNS))
 
         firms, designations, edges = self._read("leaders", work)
-        members = memberships(firms["uscc"], firms["segment_ids"])
+        members = memberships(firms["enterprise_id"], firms["segment_ids"])
         return (firms[list(LEADER_FIRM_COLUMNS)], designations, members, edges, cats["catalog_segments"],
                 params["chain"])
 
@@ -176,7 +177,7 @@ class SupplyQueries:
                     _query(tx, "weak_links", 1, params, {**WEAK_SUPPLY_COLUMNS, "supplier_segment_ids": "list"}))
 
         firms, supplies = self._read("weak_links", work)
-        members = pd.concat([memberships(firms["uscc"], firms["segment_ids"]),
+        members = pd.concat([memberships(firms["enterprise_id"], firms["segment_ids"]),
                              memberships(supplies["supplier"], supplies["supplier_segment_ids"])], ignore_index=True)
         return finish_weak_links(firms[list(WEAK_FIRM_COLUMNS)], supplies[list(WEAK_SUPPLY_COLUMNS)], members,
                                    cats["catalog_segments"], params["chain"], dense_factor=dense_factor)
@@ -221,21 +222,21 @@ class SupplyQueries:
             raise ValueError("max_hops must be at least 1")
         params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems")
         params.update(problem=match_problem(cats["catalog_problems"], problem), include_resolved=include_resolved)
-        firm_schema = {c: t for c, t in REACHED_COLUMNS.items() if c not in ("hops", "via_uscc")}
+        firm_schema = {c: t for c, t in REACHED_COLUMNS.items() if c not in ("hops", "via_id")}
 
         def work(tx: Any) -> tuple[dict[str, int], dict[str, str], pd.DataFrame]:
-            sources = _query(tx, "exposure", 0, params, {"uscc": "str"})["uscc"].tolist()
+            sources = _query(tx, "exposure", 0, params, {"enterprise_id": "str"})["enterprise_id"].tolist()
             dist, via = bfs_downstream(sources, lambda frontier: _query(
                 tx, "exposure", 1, {"frontier": frontier}, {"supplier": "str", "customer": "str"}), max_hops)
             schema = {**firm_schema, "segment_ids": "list"}
-            firms = _query(tx, "exposure", 2, {**params, "usccs": sorted(dist)}, schema) if dist else pd.DataFrame(
+            firms = _query(tx, "exposure", 2, {**params, "ids": sorted(dist)}, schema) if dist else pd.DataFrame(
                 {c: pd.Series([], dtype=object) for c in schema})
             return dist, via, firms
 
         dist, via, firms = self._read("exposure", work)
-        reached = firms.assign(hops=firms["uscc"].map(dist), via_uscc=firms["uscc"].map(via))
+        reached = firms.assign(hops=firms["enterprise_id"].map(dist), via_id=firms["enterprise_id"].map(via))
         return finish_exposure(reached[list(REACHED_COLUMNS)].astype(REACHED_COLUMNS),
-                                 memberships(firms["uscc"], firms["segment_ids"]), cats["catalog_segments"],
+                                 memberships(firms["enterprise_id"], firms["segment_ids"]), cats["catalog_segments"],
                                  params["chain"])
 
     def chain_map(self, region: str | None = None, chain: str | None = None, *, dimension: str = "region",
@@ -278,7 +279,8 @@ class SupplyQueries:
 
         def work(tx: Any) -> tuple[Any, ...]:
             date, as_of = self._as_of(tx)
-            firms = _query(tx, "chain_map", 0, {**params, "as_of": as_of}, {**MAP_FIRM_COLUMNS, "segment_ids": "list"})
+            firms = _query(tx, "chain_map", 0, {**params, "as_of": as_of},
+                           {**MAP_FIRM_COLUMNS, **MAP_OPTIONAL_COLUMNS, "segment_ids": "list"})
             supplies = _query(tx, "chain_map", 1, params, SUPPLY_COLUMNS)
             feeds = _query(tx, "chain_map", 2, params, FEED_COLUMNS)
             pairs = _query(tx, "chain_map", 3, params, PAIR_COLUMNS) if show_problems else empty(PAIR_COLUMNS)
@@ -290,10 +292,11 @@ class SupplyQueries:
         plist = empty(PROBLEM_COLUMNS) if counts is None else finish_problems(
             counts, cats["catalog_problems"], cats["catalog_segments"], cats["catalog_benchmarks"],
             min_firms=MIN_FIRMS, min_share=MIN_SHARE)
-        nodes, edges = finish_chain_map(firms[list(MAP_FIRM_COLUMNS)], memberships(firms["uscc"], firms["segment_ids"]),
-                                          supplies, feeds, pairs, plist, cats["catalog_problems"],
-                                          cats["catalog_segments"], cid, dimension=dimension,
-                                          show_problems=show_problems)
+        nodes, edges = finish_chain_map(firms[[*MAP_FIRM_COLUMNS, *MAP_OPTIONAL_COLUMNS]],
+                                        memberships(firms["enterprise_id"], firms["segment_ids"]),
+                                        supplies, feeds, pairs, plist, cats["catalog_problems"],
+                                        cats["catalog_segments"], cid, dimension=dimension,
+                                        show_problems=show_problems)
         code = self.resolve_region(region) if region is not None else None
         region_name = load_regions().full_name(code) if code else "全部区域"
         chains = cats["catalog_chains"]

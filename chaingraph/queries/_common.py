@@ -30,6 +30,23 @@ def zh(enum: str, values: pd.Series) -> pd.Series:
     return values.map(ENUM_ZH[enum]).astype("str")
 
 
+def size_unknown_zh() -> str:
+    """Chinese label of a firm whose size is not known (``规模不详``)."""
+    return ENUM_ZH["size"].get("unknown", "规模不详")
+
+
+def size_zh(values: pd.Series) -> pd.Series:
+    """Chinese labels of size classes; a missing size (or ``unknown``) reads ``规模不详``, never a guess.
+
+    Examples
+    --------
+    >>> size_zh(pd.Series(["micro", None])).tolist()
+    ['微型', '规模不详']
+    """
+    labels = {**ENUM_ZH["size"], "unknown": size_unknown_zh()}
+    return values.map(labels).fillna(size_unknown_zh()).astype("str")
+
+
 def leader_positions(graph: ChainGraph, chain: str | None) -> np.ndarray:
     """Firms designated as leaders of ``chain`` (or of any chain) for a region that contains them.
 

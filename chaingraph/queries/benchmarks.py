@@ -44,7 +44,7 @@ COLUMNS: dict[str, str] = {
 DETAIL_COLUMNS: dict[str, str] = {
     "benchmark_id": "str",
     "metric": "str",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
     "value": "float64",
     "measured_on": "datetime64[s]",
@@ -58,7 +58,7 @@ DETAIL_COLUMNS: dict[str, str] = {
 
 LATEST_COLUMNS: dict[str, str] = {
     "benchmark_id": "str",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
     "value": "float64",
     "measured_on": "datetime64[s]",
@@ -130,7 +130,8 @@ def latest_values(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
     mea = t["measurements"]
     m = latest_measurements(mea[scope.mask[mea["_ent"].to_numpy()]])
     out = pd.DataFrame({
-        "benchmark_id": t["benchmarks"]["id"].to_numpy()[m["_bench"].to_numpy()], "uscc": m["uscc"].to_numpy(),
+        "benchmark_id": t["benchmarks"]["id"].to_numpy()[m["_bench"].to_numpy()],
+        "enterprise_id": m["enterprise_id"].to_numpy(),
         "enterprise": t["enterprises"]["name"].to_numpy()[m["_ent"].to_numpy()],
         "value": m["value"].to_numpy(), "measured_on": m["measured_on"].to_numpy(),
     })
@@ -138,15 +139,15 @@ def latest_values(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
 
 
 def _firm_gaps(latest: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Latest values by metric and uscc, with their metric, signed gaps (positive = behind) and whether each
+    """Latest values by metric and enterprise id, with their metric, signed gaps (positive = behind) and whether each
     meets the levels."""
-    latest = latest.sort_values(["benchmark_id", "uscc"], kind="stable").reset_index(drop=True)
+    latest = latest.sort_values(["benchmark_id", "enterprise_id"], kind="stable").reset_index(drop=True)
     b = benchmarks.set_index("id").loc[latest["benchmark_id"]]
     sign = np.where(b["higher_is_better"].fillna(True).to_numpy(dtype=bool), 1.0, -1.0)
     value = latest["value"].to_numpy(dtype=float)
     d = pd.DataFrame({
         "benchmark_id": latest["benchmark_id"].to_numpy(), "metric": b["metric"].to_numpy(),
-        "uscc": latest["uscc"].to_numpy(), "enterprise": latest["enterprise"].to_numpy(),
+        "enterprise_id": latest["enterprise_id"].to_numpy(), "enterprise": latest["enterprise"].to_numpy(),
         "value": value, "measured_on": latest["measured_on"].to_numpy(),
         "gap_domestic": sign * (b["domestic_advanced"].to_numpy(dtype=float) - value),
         "gap_international": sign * (b["international_advanced"].to_numpy(dtype=float) - value),
@@ -232,7 +233,7 @@ def finish_benchmark_detail(latest: pd.DataFrame, benchmarks: pd.DataFrame) -> p
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`DETAIL_COLUMNS`: by benchmark id, the furthest behind first (ties by uscc).
+        Columns :data:`DETAIL_COLUMNS`: by benchmark id, the furthest behind first (ties by enterprise id).
 
     Raises
     ------

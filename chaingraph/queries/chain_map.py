@@ -23,8 +23,7 @@ import pandas as pd
 
 from chaingraph.errors import ScopeError
 from chaingraph.graph.core import ChainGraph
-from chaingraph.model import ENUM_ZH
-from chaingraph.queries._common import certified_mask, empty, leader_positions, take
+from chaingraph.queries._common import certified_mask, empty, leader_positions, size_zh, take
 from chaingraph.queries._frames import firm_segments, ordered_segments
 from chaingraph.queries.mapdata import ChainMap
 from chaingraph.queries.problems import COLUMNS as PROBLEM_COLUMNS
@@ -32,8 +31,8 @@ from chaingraph.queries.problems import MIN_FIRMS, MIN_SHARE, common_problems
 
 NODE_COLUMNS: dict[str, str] = {
     "node_id": "str", "kind": "str", "label": "str", "chain_id": "str", "segment_id": "str", "stage": "str",
-    "segment_order": "Int64", "key_link": "boolean", "region_code": "str", "uscc": "str", "size": "str",
-    "revenue": "float64", "employees": "Int64", "qms_certified": "boolean", "certified": "boolean",
+    "segment_order": "Int64", "key_link": "boolean", "region_code": "str", "uscc": "str", "stock_code": "str",
+    "short_name": "str", "region_source": "str", "id_source": "str", "size": "str", "revenue": "float64", "employees": "Int64", "qms_certified": "boolean", "certified": "boolean",
     "is_leader": "boolean", "degree": "Int64", "problem_count": "Int64", "max_severity": "Int64",
     "problems": "str", "category": "str", "problem_kind": "str", "affected": "Int64", "share": "float64",
     "is_common": "boolean", "enterprise_count": "Int64",
@@ -43,16 +42,20 @@ EDGE_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "type": "str",
 
 
 FIRM_COLUMNS: dict[str, str] = {
-    "uscc": "str", "name": "str", "region_code": "str", "size": "str", "revenue": "float64", "employees": "Int64",
-    "qms_certified": "boolean", "certified": "bool", "is_leader": "bool",
+    "enterprise_id": "str", "uscc": "str", "stock_code": "str", "name": "str", "region_code": "str", "size": "str",
+    "revenue": "float64", "employees": "Int64", "qms_certified": "boolean", "certified": "bool", "is_leader": "bool",
 }
-"""Input of :func:`finish_chain_map`: the firms drawn; ``certified`` as ``_common.certified_mask``,
+"""Input of :func:`finish_chain_map`: the firms drawn (``uscc`` and ``stock_code`` NA when unknown; ``size``
+NA when unknown); ``certified`` as ``_common.certified_mask``,
 ``is_leader`` as ``_common.leader_positions`` (of the map's chain, of any chain without one)."""
+OPTIONAL_FIRM_COLUMNS: dict[str, str] = {"short_name": "str", "region_source": "str", "id_source": "str"}
+"""Optional input columns of :func:`finish_chain_map` (firms): copied to the enterprise nodes when present,
+NA when absent or unknown (证券简称; ``given`` / ``inferred`` region; which code the id came from)."""
 SUPPLY_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "product": "str", "value": "float64"}
 """Input of :func:`finish_chain_map`: one row per supply relationship between two firms drawn."""
 FEED_COLUMNS: dict[str, str] = {"source": "str", "target": "str"}
 """Input of :func:`finish_chain_map`: FEEDS between segments (those between two segments drawn are kept)."""
-PAIR_COLUMNS: dict[str, str] = {"uscc": "str", "problem_id": "str", "severity": "int64"}
+PAIR_COLUMNS: dict[str, str] = {"enterprise_id": "str", "problem_id": "str", "severity": "int64"}
 """Input of :func:`finish_chain_map`: one row per (firm drawn, problem) with the highest severity observed."""
 
 
@@ -64,33 +67,36 @@ def _frame(rows: list[pd.DataFrame], columns: dict[str, str]) -> pd.DataFrame:
 
 def _enterprise_nodes(firms: pd.DataFrame, fs: pd.DataFrame, segs: pd.DataFrame, supplies: pd.DataFrame,
                       pairs: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
-    usccs = firms["uscc"].to_numpy()
-    seg_of = fs[fs["primary"].to_numpy()].set_index("uscc")["rank"].reindex(usccs)
+    ids = firms["enterprise_id"].to_numpy()
+    seg_of = fs[fs["primary"].to_numpy()].set_index("enterprise_id")["rank"].reindex(ids)
     has_seg = seg_of.notna().to_numpy()
     seg_rows = seg_of.fillna(0).astype(np.int64).to_numpy()
-    deg = pd.concat([supplies["source"], supplies["target"]]).value_counts().reindex(usccs, fill_value=0)
-    pair = pairs.sort_values(["uscc", "problem_id"], kind="stable")
-    pair = pair.sort_values(["uscc", "severity"], ascending=[True, False], kind="stable")
+    deg = pd.concat([supplies["source"], supplies["target"]]).value_counts().reindex(ids, fill_value=0)
+    pair = pairs.sort_values(["enterprise_id", "problem_id"], kind="stable")
+    pair = pair.sort_values(["enterprise_id", "severity"], ascending=[True, False], kind="stable")
     pnames = problems.set_index("id")["name"]
     pair = pair.assign(txt=pair["problem_id"].map(pnames).astype(str) + "(" + pair["severity"].astype(str) + ")")
-    per = pair.groupby("uscc").agg(problem_count=("problem_id", "size"), max_severity=("severity", "max"),
+    per = pair.groupby("enterprise_id").agg(problem_count=("problem_id", "size"), max_severity=("severity", "max"),
                                    problems=("txt", "; ".join))
 
     def seg_col(col: str) -> np.ndarray:
-        vals = segs[col].to_numpy()[seg_rows] if len(segs) else np.full(len(usccs), None)
+        vals = segs[col].to_numpy()[seg_rows] if len(segs) else np.full(len(ids), None)
         return np.where(has_seg, vals, None)
 
     return pd.DataFrame({
-        "node_id": "ent:" + firms["uscc"].astype(str).to_numpy(), "kind": "enterprise",
+        "node_id": "ent:" + firms["enterprise_id"].astype(str).to_numpy(), "kind": "enterprise",
         "label": firms["name"].to_numpy(), "chain_id": seg_col("chain_id"), "segment_id": seg_col("id"),
         "stage": seg_col("stage"), "segment_order": seg_col("order"), "key_link": seg_col("key_link"),
-        "region_code": firms["region_code"].to_numpy(), "uscc": usccs, "size": firms["size"].to_numpy(),
+        "region_code": firms["region_code"].to_numpy(), "uscc": _attribute(firms, "uscc"),
+        "stock_code": _attribute(firms, "stock_code"), "short_name": _attribute(firms, "short_name"),
+        "region_source": _attribute(firms, "region_source"), "id_source": _attribute(firms, "id_source"),
+        "size": firms["size"].to_numpy(),
         "revenue": firms["revenue"].to_numpy(), "employees": firms["employees"].to_numpy(),
         "qms_certified": firms["qms_certified"].to_numpy(), "certified": firms["certified"].to_numpy(),
         "is_leader": firms["is_leader"].to_numpy(), "degree": deg.to_numpy(),
-        "problem_count": per["problem_count"].reindex(usccs, fill_value=0).to_numpy(),
-        "max_severity": per["max_severity"].reindex(usccs).to_numpy(),
-        "problems": per["problems"].reindex(usccs).fillna("").to_numpy(),
+        "problem_count": per["problem_count"].reindex(ids, fill_value=0).to_numpy(),
+        "max_severity": per["max_severity"].reindex(ids).to_numpy(),
+        "problems": per["problems"].reindex(ids).fillna("").to_numpy(),
     })
 
 
@@ -113,9 +119,9 @@ def _supply_edges(sup: pd.DataFrame) -> pd.DataFrame:
 def _problem_parts(pairs: pd.DataFrame, plist: pd.DataFrame, fs: pd.DataFrame, segs: pd.DataFrame,
                    problems: pd.DataFrame, chain: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Problem nodes (hot spot: the primary segment most of its firms are in) and HAS_PROBLEM edges."""
-    pp = pairs.sort_values(["uscc", "problem_id"], kind="stable").reset_index(drop=True)
-    primary = fs[fs["primary"].to_numpy()].set_index("uscc")["rank"]
-    pp["_seg"] = pp["uscc"].map(primary)
+    pp = pairs.sort_values(["enterprise_id", "problem_id"], kind="stable").reset_index(drop=True)
+    primary = fs[fs["primary"].to_numpy()].set_index("enterprise_id")["rank"]
+    pp["_seg"] = pp["enterprise_id"].map(primary)
     hot = pp.dropna(subset=["_seg"]).groupby(["problem_id", "_seg"]).size().rename("c").reset_index()
     hot = hot.sort_values(["problem_id", "c", "_seg"], ascending=[True, False, True]).drop_duplicates("problem_id")
     p_ids = np.unique(pp["problem_id"].to_numpy())
@@ -137,7 +143,8 @@ def _problem_parts(pairs: pd.DataFrame, plist: pd.DataFrame, fs: pd.DataFrame, s
     by_id = segs.set_index("id")
     nodes["stage"] = nodes["segment_id"].map(by_id["stage"])
     nodes["segment_order"] = nodes["segment_id"].map(by_id["order"])
-    edges = pd.DataFrame({"source": "ent:" + pp["uscc"].astype(str), "target": "prob:" + pp["problem_id"].astype(str),
+    edges = pd.DataFrame({"source": "ent:" + pp["enterprise_id"].astype(str),
+                          "target": "prob:" + pp["problem_id"].astype(str),
                           "type": "HAS_PROBLEM", "severity": pp["severity"].to_numpy()})
     return nodes, edges
 
@@ -151,9 +158,9 @@ def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.Da
     Parameters
     ----------
     firms : pandas.DataFrame
-        :data:`FIRM_COLUMNS`, the firms drawn, any order.
+        :data:`FIRM_COLUMNS` (and any of :data:`OPTIONAL_FIRM_COLUMNS`), the firms drawn, any order.
     members : pandas.DataFrame
-        ``uscc, segment_id``: their segments (those of ``chain`` are drawn; the first is primary).
+        ``enterprise_id, segment_id``: their segments (those of ``chain`` are drawn; the first is primary).
     supplies, feeds, pairs : pandas.DataFrame
         :data:`SUPPLY_COLUMNS`, :data:`FEED_COLUMNS`, :data:`PAIR_COLUMNS`, any order.
     plist : pandas.DataFrame
@@ -173,7 +180,7 @@ def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.Da
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        Nodes (:data:`NODE_COLUMNS`: segments in flow order, firms by uscc, problems by id, regions) and
+        Nodes (:data:`NODE_COLUMNS`: segments in flow order, firms by enterprise id, problems by id, regions) and
         edges (:data:`EDGE_COLUMNS`: FEEDS, SUPPLIES, OPERATES_IN, HAS_PROBLEM).
 
     Raises
@@ -186,17 +193,17 @@ def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.Da
     >>> nodes, edges = finish_chain_map(firms, members, sup, feeds, pairs, plist, g.tables["problems"],
     ...                                 g.tables["segments"], "childrenswear")  # doctest: +SKIP
     """
-    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
-    usccs = firms["uscc"].to_numpy()
+    firms = firms.drop_duplicates("enterprise_id").sort_values("enterprise_id", kind="stable").reset_index(drop=True)
+    ids = firms["enterprise_id"].to_numpy()
     segs = ordered_segments(segments)
-    fs = firm_segments(members[members["uscc"].isin(usccs)], segments, chain)
+    fs = firm_segments(members[members["enterprise_id"].isin(ids)], segments, chain)
     if not all_segments:
         drawn = np.unique(fs["rank"].to_numpy())
     elif chain is None:
         drawn = np.arange(len(segs))
     else:
         drawn = np.flatnonzero((segs["chain_id"] == chain).to_numpy(dtype=bool))
-    sup = supplies[supplies["source"].isin(usccs) & supplies["target"].isin(usccs)]
+    sup = supplies[supplies["source"].isin(ids) & supplies["target"].isin(ids)]
     s = segs.iloc[drawn]
     counts = fs[fs["primary"].to_numpy()].groupby("rank").size()
     parts = [pd.DataFrame({
@@ -205,16 +212,17 @@ def finish_chain_map(firms: pd.DataFrame, members: pd.DataFrame, supplies: pd.Da
         "segment_id": s["id"].to_numpy(), "stage": s["stage"].to_numpy(),
         "segment_order": s["order"].to_numpy(), "key_link": s["key_link"].fillna(False).to_numpy(),
         "enterprise_count": counts.reindex(drawn, fill_value=0).to_numpy(),
-    }), _enterprise_nodes(firms, fs, segs, sup, pairs[pairs["uscc"].isin(usccs)], problems)]
+    }), _enterprise_nodes(firms, fs, segs, sup, pairs[pairs["enterprise_id"].isin(ids)], problems)]
     rank = pd.Series(np.arange(len(segs)), index=segs["id"].to_numpy())
     f = feeds.assign(_a=feeds["source"].map(rank), _b=feeds["target"].map(rank))
     f = f[f["_a"].isin(drawn) & f["_b"].isin(drawn)].sort_values(["_a", "_b"], kind="stable")
     edges = [pd.DataFrame({"source": "seg:" + f["source"].astype(str).to_numpy(),
                            "target": "seg:" + f["target"].astype(str).to_numpy(), "type": "FEEDS"}),
              _supply_edges(sup),
-             pd.DataFrame({"source": "ent:" + fs["uscc"].astype(str), "target": "seg:" + fs["segment_id"].astype(str),
+             pd.DataFrame({"source": "ent:" + fs["enterprise_id"].astype(str),
+                           "target": "seg:" + fs["segment_id"].astype(str),
                            "type": "OPERATES_IN"})]
-    pairs = pairs[pairs["uscc"].isin(usccs)]
+    pairs = pairs[pairs["enterprise_id"].isin(ids)]
     if show_problems and len(pairs):
         pn, pe = _problem_parts(pairs, plist, fs, segs, problems, chain)
         parts.append(pn)
@@ -263,27 +271,57 @@ def map_meta(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, region_cod
     }
 
 
+def _attribute(e: pd.DataFrame, column: str) -> np.ndarray:
+    """An optional enterprise attribute (``uscc``, ``stock_code``, ``short_name`` …) of the rows ``e``; NA when the
+    table lacks it."""
+    if column in e.columns:
+        return e[column].to_numpy()
+    return np.full(len(e), None, dtype=object)
+
+
+def find_enterprise(ent: pd.DataFrame, enterprise: str) -> np.ndarray:
+    """Rows of ``ent`` (the enterprises table) that ``enterprise`` names: the first of enterprise id, credit code,
+    stock code, exact full name, exact short name that matches anything.
+
+    Example
+    -------
+    >>> find_enterprise(pd.DataFrame({"id": ["600373.SH"], "name": ["中文传媒"]}), "600373.sh").tolist()
+    [0]
+    """
+    text = str(enterprise).strip()
+    for column, key in (("id", text), ("uscc", text.upper()), ("stock_code", text.upper()), ("id", text.upper()),
+                        ("name", text), ("short_name", text)):
+        if column in ent.columns:
+            hit = np.flatnonzero((ent[column] == key).fillna(False).to_numpy(dtype=bool))
+            if len(hit):
+                return hit
+    return np.zeros(0, dtype=np.int64)
+
+
 def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
             show_problems: bool) -> tuple[pd.DataFrame, ...]:
     """The embedded inputs of :func:`finish_chain_map` for the firms at ``positions``: firms, memberships,
     supplies among them, FEEDS, (firm, problem) pairs."""
     t = graph.tables
     ent = t["enterprises"]
-    usccs = ent["uscc"]
+    ids = ent["id"]
     e = ent.iloc[positions]
     firms = pd.DataFrame({
-        "uscc": e["uscc"].to_numpy(), "name": e["name"].to_numpy(), "region_code": e["region_code"].to_numpy(),
+        "enterprise_id": e["id"].to_numpy(), "uscc": _attribute(e, "uscc"), "stock_code": _attribute(e, "stock_code"),
+        "name": e["name"].to_numpy(), "region_code": e["region_code"].to_numpy(),
         "size": e["size"].to_numpy(), "revenue": e["revenue"].to_numpy(), "employees": e["employees"].to_numpy(),
         "qms_certified": e["qms_certified"].to_numpy(), "certified": certified_mask(graph)[positions],
-        "is_leader": np.isin(positions, leaders)}).astype(FIRM_COLUMNS)
+        "is_leader": np.isin(positions, leaders),
+        **{c: _attribute(e, c) for c in OPTIONAL_FIRM_COLUMNS}}).astype(FIRM_COLUMNS | OPTIONAL_FIRM_COLUMNS)
     inside = np.zeros(len(ent), dtype=bool)
     inside[positions] = True
     ops = t["operates_in"]
     ops = ops[inside[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"enterprise_id": take(ids, ops["_ent"].to_numpy()),
+                            "segment_id": ops["segment_id"].to_numpy()})
     sup = t["supplies"]
     sup = sup[inside[sup["_src"].to_numpy()] & inside[sup["_dst"].to_numpy()]]
-    supplies = pd.DataFrame({"source": sup["supplier_uscc"].to_numpy(), "target": sup["customer_uscc"].to_numpy(),
+    supplies = pd.DataFrame({"source": sup["supplier_id"].to_numpy(), "target": sup["customer_id"].to_numpy(),
                              "product": sup["product"].to_numpy(), "value": sup["value"].to_numpy()})
     flows = t["segment_flows"]
     feeds = pd.DataFrame({"source": flows["from_segment"].to_numpy(), "target": flows["to_segment"].to_numpy()})
@@ -291,7 +329,7 @@ def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
     if show_problems:
         pr = graph.aggregates["pairs"]
         pr = pr[inside[pr["_ent"].to_numpy()]]
-        pairs = pd.DataFrame({"uscc": take(usccs, pr["_ent"].to_numpy()),
+        pairs = pd.DataFrame({"enterprise_id": take(ids, pr["_ent"].to_numpy()),
                               "problem_id": t["problems"]["id"].to_numpy()[pr["_prob"].to_numpy()],
                               "severity": pr["severity"].to_numpy()})
     return (firms, members, supplies.astype(SUPPLY_COLUMNS), feeds.astype(FEED_COLUMNS),
@@ -352,7 +390,8 @@ def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_pr
     ----------
     graph : ChainGraph
     enterprise : str
-        USCC or exact firm name.
+        Enterprise id, credit code (USCC), stock code (``600373.SH``), exact full name or exact short name
+        (证券简称), tried in that order.
     hops : int
         Supply steps followed in each direction.
     show_problems : bool
@@ -376,10 +415,7 @@ def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_pr
     if hops < 1:
         raise ValueError("hops must be at least 1")
     ent = graph.tables["enterprises"]
-    key = str(enterprise).strip().upper()
-    hit = np.flatnonzero((ent["uscc"] == key).to_numpy())
-    if not len(hit):
-        hit = np.flatnonzero((ent["name"] == str(enterprise).strip()).to_numpy())
+    hit = find_enterprise(ent, enterprise)
     if len(hit) != 1:
         raise ScopeError(f"enterprise '{enterprise}' " + ("is ambiguous" if len(hit) else "not found"))
     focus = int(hit[0])
@@ -401,11 +437,10 @@ def enterprise_map(graph: ChainGraph, enterprise: str, *, hops: int = 2, show_pr
     nodes, edges = finish_chain_map(firms, members, supplies, feeds, pairs, empty(PROBLEM_COLUMNS), t["problems"],
                                     t["segments"], None, all_segments=False, dimension="enterprise",
                                     show_problems=show_problems)
-    usccs = ent["uscc"]
     name = ent["name"].iat[focus]
     meta = map_meta(nodes, edges, title=f"{name} · 上下游{hops}级企业图谱", region_code=None, region_name=name,
                     chain=None, chain_name="上下游", data_date=graph.meta.get("data_date"), dimension="enterprise",
                     dataset=graph.name)
-    meta["focus"] = f"ent:{take(usccs, focus)}"
-    meta["size_zh"] = ENUM_ZH["size"].get(ent["size"].iat[focus], "")
+    meta["focus"] = f"ent:{ent['id'].iat[focus]}"
+    meta["size_zh"] = str(size_zh(ent["size"].iloc[[focus]]).iat[0])
     return ChainMap(nodes, edges, meta)

@@ -13,7 +13,7 @@ import pandas as pd
 from chaingraph.graph.aggregates import STATUSES
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.model import ENUM_ZH, ENUMS
-from chaingraph.queries._common import certified_mask, empty, resolve_scope
+from chaingraph.queries._common import certified_mask, empty, resolve_scope, size_unknown_zh
 from chaingraph.queries._frames import segment_rank
 
 COLUMNS: dict[str, str] = {
@@ -37,10 +37,14 @@ COLUMNS: dict[str, str] = {
     "observations_per_firm": "float64",
     "mean_severity": "float64",
 }
-"""Output columns of :func:`composition`: one row per segment × size class, then a
-``size == "all"`` (合计) row per segment."""
+"""Output columns of :func:`composition`: one row per segment × size class (``unknown``, 规模不详, for the firms
+whose size is missing), then a ``size == "all"`` (合计) row per segment."""
 
-SIZES = list(ENUMS["size"])
+UNKNOWN = "unknown"
+"""The size value composition gives firms whose size is missing (label 规模不详): never guessed, counted apart."""
+
+SIZES = [s for s in ENUMS["size"] if s != UNKNOWN] + [UNKNOWN]
+"""Size rows in output order: micro → large, then ``unknown``."""
 
 
 COUNT_COLUMNS: dict[str, str] = {
@@ -56,7 +60,8 @@ COUNT_COLUMNS: dict[str, str] = {
     "sev_sum": "float64",
 }
 """Input of :func:`finish_composition`: one row per segment × size class (any order), sums over the
-(firm, segment) pairs of the scope (a firm working in several segments counts in each)."""
+(firm, segment) pairs of the scope (a firm working in several segments counts in each); firms without a size
+under ``size == "unknown"`` (a missing ``size`` is read as ``unknown`` too)."""
 
 _SUMS = [c for c in COUNT_COLUMNS if c not in ("segment_id", "size")]
 
@@ -80,7 +85,8 @@ def composition(graph: ChainGraph, region: str | None = None, chain: str | None 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`, segments in flow order, sizes micro → large, then ``all``.
+        Columns :data:`COLUMNS`, segments in flow order, sizes micro → large, ``unknown`` (规模不详), then
+        ``all``.
 
     Raises
     ------
@@ -126,7 +132,7 @@ def composition_counts(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
     open_firms[pairs["_ent"].to_numpy()[np.isin(pairs["status"].to_numpy(), [STATUSES.index("open"),
                                                                            STATUSES.index("improving")])]] = True
     df = pd.DataFrame({
-        "_seg": rows["_seg"].to_numpy(), "size": e["size"].to_numpy(), "_ent": pos,
+        "_seg": rows["_seg"].to_numpy(), "size": e["size"].fillna(UNKNOWN).to_numpy(), "_ent": pos,
         "employees": e["employees"].to_numpy(), "revenue": e["revenue"].to_numpy(),
         "qms": e["qms_certified"].fillna(False).to_numpy(dtype=bool), "certified": certified_mask(graph)[pos],
         "open": open_firms[pos], "n_obs": n_obs[pos], "sev_sum": sev_sum[pos],
@@ -143,7 +149,7 @@ def finish_composition(counts: pd.DataFrame, segments: pd.DataFrame) -> pd.DataF
     """The composition frame from the per segment × size sums (:data:`COUNT_COLUMNS`), for both engines.
 
     Adds one ``size == "all"`` row per segment (the sums of its size rows), the rates and the segment
-    attributes; segments in flow order, sizes micro → large, then ``all``.
+    attributes; segments in flow order, sizes micro → large, ``unknown`` (规模不详), then ``all``.
 
     Parameters
     ----------
@@ -169,6 +175,9 @@ def finish_composition(counts: pd.DataFrame, segments: pd.DataFrame) -> pd.DataF
     if counts.empty:
         return empty(COLUMNS)
     by_size = counts[["segment_id", "size", *_SUMS]].astype({c: COUNT_COLUMNS[c] for c in _SUMS})
+    by_size = by_size.assign(size=by_size["size"].fillna(UNKNOWN).astype("str"))
+    if by_size.duplicated(["segment_id", "size"]).any():  # a missing size and "unknown" of one segment: one row
+        by_size = by_size.groupby(["segment_id", "size"], sort=False)[_SUMS].sum().reset_index()
     total = by_size.groupby("segment_id")[_SUMS].sum().reset_index()
     total["size"] = "all"
     out = pd.concat([by_size, total], ignore_index=True)
@@ -184,7 +193,7 @@ def finish_composition(counts: pd.DataFrame, segments: pd.DataFrame) -> pd.DataF
     out["segment_order"] = seg["order"].to_numpy()
     out["key_link"] = seg["key_link"].fillna(False).to_numpy(dtype=bool)
     out["stage_zh"] = out["stage"].map(ENUM_ZH["stage"])
-    out["size_zh"] = out["size"].map({**ENUM_ZH["size"], "all": "合计"})
+    out["size_zh"] = out["size"].map({**ENUM_ZH["size"], UNKNOWN: size_unknown_zh(), "all": "合计"})
     out["_rank"] = out["segment_id"].map(segment_rank(segments))
     out["_size_o"] = out["size"].map({s: i for i, s in enumerate([*SIZES, "all"])})
     out = out.sort_values(["_rank", "_size_o"], kind="stable").reset_index(drop=True)

@@ -22,21 +22,20 @@ import pandas as pd
 from chaingraph.errors import ScopeError
 from chaingraph.graph.aggregates import STATUSES
 from chaingraph.graph.core import ChainGraph, Scope
-from chaingraph.model import ENUM_ZH
-from chaingraph.queries._common import empty, resolve_scope, take
+from chaingraph.queries._common import empty, resolve_scope, size_zh, take
 from chaingraph.queries._frames import primary_segments
 
 COLUMNS: dict[str, str] = {
     "role": "str",
     "role_zh": "str",
     "hops": "int64",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
     "region_code": "str",
     "size": "str",
     "size_zh": "str",
     "segment": "str",
-    "via_uscc": "str",
+    "via_id": "str",
     "via": "str",
     "in_scope": "bool",
 }
@@ -44,16 +43,16 @@ COLUMNS: dict[str, str] = {
 
 
 REACHED_COLUMNS: dict[str, str] = {
-    "uscc": "str",
+    "enterprise_id": "str",
     "hops": "int64",
-    "via_uscc": "str",
+    "via_id": "str",
     "enterprise": "str",
     "region_code": "str",
     "size": "str",
     "in_scope": "bool",
 }
 """Input of :func:`finish_exposure`: every firm the search reached, any order: its distance (0 for the
-affected firms), its nearest affected supplier (``via_uscc``; itself at 0) and its attributes."""
+affected firms), its nearest affected supplier (``via_id``; itself at 0) and its attributes."""
 
 
 def match_problem(problems: pd.DataFrame, problem: str) -> str:
@@ -147,12 +146,12 @@ def exposure_inputs(graph: ChainGraph, scope: Scope, prob: int, *, max_hops: int
 
     The affected firms are the scope's firms whose latest recorded status for problem row ``prob`` is
     not ``resolved`` (all of them with ``include_resolved``). A firm first reached at step h takes the
-    ``via`` of its first supplier in the frontier in table order (the smallest uscc).
+    ``via`` of its first supplier in the frontier in table order (the smallest enterprise id).
 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        :data:`REACHED_COLUMNS` and the reached firms' memberships (``uscc, segment_id``).
+        :data:`REACHED_COLUMNS` and the reached firms' memberships (``enterprise_id, segment_id``).
 
     Raises
     ------
@@ -199,16 +198,18 @@ def exposure_inputs(graph: ChainGraph, scope: Scope, prob: int, *, max_hops: int
         frontier[nxt] = True
     hit = np.flatnonzero(dist >= 0)
     ent = t["enterprises"]
-    usccs = ent["uscc"]
+    ids = ent["id"]
     e = ent.iloc[hit]
     reached = pd.DataFrame({
-        "uscc": take(usccs, hit), "hops": dist[hit], "via_uscc": take(usccs, via[hit]), "enterprise": e["name"].to_numpy(),
+        "enterprise_id": take(ids, hit), "hops": dist[hit], "via_id": take(ids, via[hit]),
+        "enterprise": e["name"].to_numpy(),
         "region_code": e["region_code"].to_numpy(), "size": e["size"].to_numpy(), "in_scope": scope.mask[hit],
     })
     reached_mask = dist >= 0
     ops = t["operates_in"]
     ops = ops[reached_mask[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"enterprise_id": take(ids, ops["_ent"].to_numpy()),
+                            "segment_id": ops["segment_id"].to_numpy()})
     return reached.astype(REACHED_COLUMNS), members
 
 
@@ -221,7 +222,7 @@ def finish_exposure(reached: pd.DataFrame, members: pd.DataFrame, segments: pd.D
     reached : pandas.DataFrame
         :data:`REACHED_COLUMNS`, any order.
     members : pandas.DataFrame
-        ``uscc, segment_id`` of the reached firms (their primary segment in ``chain`` is shown).
+        ``enterprise_id, segment_id`` of the reached firms (their primary segment in ``chain`` is shown).
     segments : pandas.DataFrame
         The segment catalog.
     chain : str or None
@@ -229,12 +230,12 @@ def finish_exposure(reached: pd.DataFrame, members: pd.DataFrame, segments: pd.D
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`, by hops then uscc.
+        Columns :data:`COLUMNS`, by hops then enterprise id.
 
     Raises
     ------
     KeyError
-        If a ``via_uscc`` is not an affected firm (``hops`` 0).
+        If a ``via_id`` is not an affected firm (``hops`` 0).
 
     Example
     -------
@@ -243,15 +244,17 @@ def finish_exposure(reached: pd.DataFrame, members: pd.DataFrame, segments: pd.D
     """
     if reached.empty:
         return empty(COLUMNS)
-    usccs, hops = reached["uscc"].to_numpy(dtype=object), reached["hops"].to_numpy()
-    in_order = bool(np.all((hops[1:] > hops[:-1]) | ((hops[1:] == hops[:-1]) & (usccs[1:] > usccs[:-1]))))
-    out = reached if in_order else reached.sort_values(["hops", "uscc"], kind="stable")  # (10⁵ strings: skip)
+    ids, hops = reached["enterprise_id"].to_numpy(dtype=object), reached["hops"].to_numpy()
+    in_order = bool(np.all((hops[1:] > hops[:-1]) | ((hops[1:] == hops[:-1]) & (ids[1:] > ids[:-1]))))
+    # already in order (10⁵ strings): no sort
+    out = reached if in_order else reached.sort_values(["hops", "enterprise_id"], kind="stable")
     out = out.reset_index(drop=True)
     src = out[out["hops"].to_numpy() == 0]
-    name_of = dict(zip(src["uscc"].to_numpy(dtype=object), src["enterprise"].to_numpy(dtype=object), strict=True))
-    out["via"] = [name_of[v] for v in out["via_uscc"].to_numpy(dtype=object)]
-    out["segment"] = out["uscc"].map(primary_segments(members, segments, chain)["segment"])
+    name_of = dict(zip(src["enterprise_id"].to_numpy(dtype=object), src["enterprise"].to_numpy(dtype=object),
+                       strict=True))
+    out["via"] = [name_of[v] for v in out["via_id"].to_numpy(dtype=object)]
+    out["segment"] = out["enterprise_id"].map(primary_segments(members, segments, chain)["segment"])
     out["role"] = np.where(out["hops"] == 0, "affected", "exposed")
     out["role_zh"] = out["role"].map({"affected": "存在问题", "exposed": "受传导影响"})
-    out["size_zh"] = out["size"].map(ENUM_ZH["size"])
+    out["size_zh"] = size_zh(out["size"])
     return out[list(COLUMNS)].astype(COLUMNS)

@@ -27,14 +27,13 @@ import numpy as np
 import pandas as pd
 
 from chaingraph.graph.core import ChainGraph, Scope
-from chaingraph.model import ENUM_ZH
-from chaingraph.queries._common import designated_leaders, empty, resolve_scope
+from chaingraph.queries._common import designated_leaders, empty, resolve_scope, size_zh
 from chaingraph.queries._frames import primary_segments, supply_digraph
 
 COLUMNS: dict[str, str] = {
     "role": "str",
     "role_zh": "str",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
     "size": "str",
     "size_zh": "str",
@@ -53,12 +52,12 @@ COLUMNS: dict[str, str] = {
 """Output columns of :func:`leaders`."""
 
 REACH_COLUMNS: dict[str, str] = {
-    "leader_uscc": "str",
+    "leader_id": "str",
     "leader": "str",
     "direction": "str",
     "direction_zh": "str",
     "hops": "int64",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
     "size": "str",
     "size_zh": "str",
@@ -71,10 +70,10 @@ SHORTLIST = 50
 """Firms scored in full (reach computed) on scopes larger than twice this."""
 
 
-FIRM_COLUMNS: dict[str, str] = {"uscc": "str", "enterprise": "str", "size": "str", "designated": "bool"}
+FIRM_COLUMNS: dict[str, str] = {"enterprise_id": "str", "enterprise": "str", "size": "str", "designated": "bool"}
 """Input of the finishers: the scope's firms; ``designated`` = a leader of the chain (of any chain when the
 scope has none) designated for a region that contains the firm."""
-DESIGNATION_COLUMNS: dict[str, str] = {"uscc": "str", "region_code": "str", "since": "datetime64[s]"}
+DESIGNATION_COLUMNS: dict[str, str] = {"enterprise_id": "str", "region_code": "str", "since": "datetime64[s]"}
 """Input of :func:`finish_leaders`: every designation (LEADS) of a scope firm for the chain, in any region."""
 EDGE_COLUMNS: dict[str, str] = {"source": "str", "target": "str", "products": "int64"}
 """Input of the finishers: supply edges with both ends in scope, one per (supplier, customer), with the
@@ -135,7 +134,7 @@ def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = No
 
 def scope_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The embedded inputs of :func:`finish_leaders` and :func:`finish_leader_reach`: the scope's firms
-    (:data:`FIRM_COLUMNS`), their segment memberships (``uscc, segment_id``) and the scope's supply edges
+    (:data:`FIRM_COLUMNS`), their segment memberships (``enterprise_id, segment_id``) and the scope's supply edges
     (:data:`EDGE_COLUMNS`).
 
     Raises
@@ -149,17 +148,17 @@ def scope_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.Data
     """
     t = graph.tables
     ent = graph.enterprises(scope)
-    usccs = t["enterprises"]["uscc"].to_numpy()
-    firms = pd.DataFrame({"uscc": ent["uscc"].to_numpy(), "enterprise": ent["name"].to_numpy(),
+    ids = t["enterprises"]["id"].to_numpy()
+    firms = pd.DataFrame({"enterprise_id": ent["id"].to_numpy(), "enterprise": ent["name"].to_numpy(),
                           "size": ent["size"].to_numpy(),
                           "designated": np.isin(scope.positions, designated_leaders(graph, scope))})
     ops = t["operates_in"]
     ops = ops[scope.mask[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": usccs[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"enterprise_id": ids[ops["_ent"].to_numpy()], "segment_id": ops["segment_id"].to_numpy()})
     sup = graph.supply_edges(scope)
     e = sup.groupby(["_src", "_dst"], sort=True).size()
-    edges = pd.DataFrame({"source": usccs[e.index.get_level_values(0).to_numpy()],
-                          "target": usccs[e.index.get_level_values(1).to_numpy()], "products": e.to_numpy()})
+    edges = pd.DataFrame({"source": ids[e.index.get_level_values(0).to_numpy()],
+                          "target": ids[e.index.get_level_values(1).to_numpy()], "products": e.to_numpy()})
     return firms.astype(FIRM_COLUMNS), members, edges.astype(EDGE_COLUMNS)
 
 
@@ -183,9 +182,9 @@ def designations(graph: ChainGraph, scope: Scope) -> pd.DataFrame:
 
 
 def _scored_graph(firms: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, nx.DiGraph]:
-    """Firms in uscc order (node i is row i) and their supply DiGraph."""
-    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
-    return firms, supply_digraph(firms["uscc"].to_numpy(), edges)
+    """Firms in enterprise id order (node i is row i) and their supply DiGraph."""
+    firms = firms.drop_duplicates("enterprise_id").sort_values("enterprise_id", kind="stable").reset_index(drop=True)
+    return firms, supply_digraph(firms["enterprise_id"].to_numpy(), edges)
 
 
 def finish_leaders(firms: pd.DataFrame, designations: pd.DataFrame, members: pd.DataFrame, edges: pd.DataFrame,
@@ -199,7 +198,7 @@ def finish_leaders(firms: pd.DataFrame, designations: pd.DataFrame, members: pd.
     designations : pandas.DataFrame
         :data:`DESIGNATION_COLUMNS` (for ``designated_region`` and ``since``).
     members : pandas.DataFrame
-        ``uscc, segment_id``: the firms' segments (the primary one within ``chain`` is shown).
+        ``enterprise_id, segment_id``: the firms' segments (the primary one within ``chain`` is shown).
     edges : pandas.DataFrame
         :data:`EDGE_COLUMNS`.
     segments : pandas.DataFrame
@@ -259,23 +258,24 @@ def finish_leaders(firms: pd.DataFrame, designations: pd.DataFrame, members: pd.
     score = (pct(outdeg[short]) + pct(d_reach) + pct(u_reach) + pct(pr[short])) / 4
     ent = firms.iloc[short]
     seg = primary_segments(members, segments, chain)
-    lead = designations.groupby("uscc").agg(designated_region=("region_code", lambda s: ",".join(sorted(set(s)))),
-                                            since=("since", "max"))
+    lead = designations.groupby("enterprise_id").agg(
+        designated_region=("region_code", lambda s: ",".join(sorted(set(s)))), since=("since", "max"))
     out = pd.DataFrame({
-        "uscc": ent["uscc"].to_numpy(), "enterprise": ent["enterprise"].to_numpy(), "size": ent["size"].to_numpy(),
+        "enterprise_id": ent["enterprise_id"].to_numpy(), "enterprise": ent["enterprise"].to_numpy(),
+        "size": ent["size"].to_numpy(),
         "customers": outdeg[short], "suppliers": indeg[short], "downstream_reach": d_reach,
         "upstream_reach": u_reach, "pagerank": pr[short], "score": score, "smb_reached": smb,
     })
-    out["segment"] = out["uscc"].map(seg["segment"])
-    out["designated_region"] = lead["designated_region"].reindex(out["uscc"]).to_numpy()
-    out["since"] = lead["since"].reindex(out["uscc"]).to_numpy()  # not .map: it fails on an empty datetime map
+    out["segment"] = out["enterprise_id"].map(seg["segment"])
+    out["designated_region"] = lead["designated_region"].reindex(out["enterprise_id"]).to_numpy()
+    out["since"] = lead["since"].reindex(out["enterprise_id"]).to_numpy()  # not .map: it fails on an empty datetime map
     out["role"] = np.where(np.isin(short, designated), "designated", "candidate")
-    out = out.sort_values(["score", "uscc"], ascending=[False, True])
+    out = out.sort_values(["score", "enterprise_id"], ascending=[False, True])
     out["score_rank"] = np.arange(1, len(out) + 1)
     cand = out[out["role"] == "candidate"].head(candidates)
     out = pd.concat([out[out["role"] == "designated"], cand])
     out["role_zh"] = out["role"].map({"designated": "链主企业", "candidate": "候选链主"})
-    out["size_zh"] = out["size"].map(ENUM_ZH["size"])
+    out["size_zh"] = size_zh(out["size"])
     return out.reset_index(drop=True)[list(COLUMNS)].astype(COLUMNS)
 
 
@@ -319,7 +319,7 @@ def finish_leader_reach(firms: pd.DataFrame, members: pd.DataFrame, edges: pd.Da
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`REACH_COLUMNS`, by leader uscc, direction, hops, uscc.
+        Columns :data:`REACH_COLUMNS`, by leader id, direction, hops, enterprise id.
 
     Raises
     ------
@@ -345,12 +345,13 @@ def finish_leader_reach(firms: pd.DataFrame, members: pd.DataFrame, edges: pd.Da
     lead = firms.iloc[r["_lead"].to_numpy()]
     seg = primary_segments(members, segments, chain)
     out = pd.DataFrame({
-        "leader_uscc": lead["uscc"].to_numpy(), "leader": lead["enterprise"].to_numpy(),
+        "leader_id": lead["enterprise_id"].to_numpy(), "leader": lead["enterprise"].to_numpy(),
         "direction": r["direction"].to_numpy(), "hops": r["hops"].to_numpy(),
-        "uscc": e["uscc"].to_numpy(), "enterprise": e["enterprise"].to_numpy(), "size": e["size"].to_numpy(),
+        "enterprise_id": e["enterprise_id"].to_numpy(), "enterprise": e["enterprise"].to_numpy(),
+        "size": e["size"].to_numpy(),
     })
-    out["segment"] = out["uscc"].map(seg["segment"])
+    out["segment"] = out["enterprise_id"].map(seg["segment"])
     out["direction_zh"] = out["direction"].map({"downstream": "下游客户", "upstream": "上游供应商"})
-    out["size_zh"] = out["size"].map(ENUM_ZH["size"])
-    out = out.sort_values(["leader_uscc", "direction", "hops", "uscc"]).reset_index(drop=True)
+    out["size_zh"] = size_zh(out["size"])
+    out = out.sort_values(["leader_id", "direction", "hops", "enterprise_id"]).reset_index(drop=True)
     return out[list(REACH_COLUMNS)].astype(REACH_COLUMNS)

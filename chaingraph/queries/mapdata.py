@@ -30,7 +30,8 @@ EDGE_TYPES: tuple[str, ...] = ("FEEDS", "OPERATES_IN", "SUPPLIES", "HAS_PROBLEM"
 
 NODE_COLUMNS: tuple[str, ...] = (
     "node_id", "kind", "label", "chain_id", "segment_id", "stage", "segment_order", "key_link",
-    "region_code", "uscc", "size", "revenue", "employees", "qms_certified", "certified", "is_leader",
+    "region_code", "uscc", "stock_code", "short_name", "region_source", "id_source", "size", "revenue", "employees",
+    "qms_certified", "certified", "is_leader",
     "degree", "problem_count", "max_severity", "problems", "category", "problem_kind", "affected",
     "share", "is_common", "enterprise_count",
 )
@@ -45,7 +46,9 @@ REQUIRED_EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "type")
 DEFAULT_MAX_NODES = 2500
 """Enterprise nodes above which a map is summarised by segment."""
 
-SIZE_RANK: dict[str, int] = {"large": 3, "medium": 2, "small": 1, "micro": 0}
+SIZE_RANK: dict[str, int] = {"large": 3, "medium": 2, "small": 1, "micro": 0, "unknown": -1}
+"""Sort rank of a size class, bigger first; a firm of unknown size (``unknown`` or missing: 规模不详) sorts
+after micro (read a missing size as ``unknown``, e.g. ``size.map(SIZE_RANK).fillna(SIZE_RANK["unknown"])``)."""
 
 UNASSIGNED = "__unassigned__"
 """Column key for firms / problems without a segment of this map (drawn rightmost)."""
@@ -169,7 +172,7 @@ def check_chain_map(cm: ChainMap) -> None:
     ...                          pd.DataFrame(columns=["source", "target", "type"])))
     Traceback (most recent call last):
     ...
-    chaingraph.layout.InvalidChainMap: invalid ChainMap: unknown node kind(s): galaxy
+    chaingraph.queries.mapdata.InvalidChainMap: invalid ChainMap: unknown node kind(s): galaxy
     """
     issues: list[str] = []
     n, e = cm.nodes, cm.edges

@@ -30,16 +30,16 @@ COLUMNS: dict[str, str] = {
     "kind_zh": "str",
     "segment_id": "str",
     "segment": "str",
-    "uscc": "str",
+    "enterprise_id": "str",
     "enterprise": "str",
-    "related_uscc": "str",
+    "related_id": "str",
     "related": "str",
     "metric": "float64",
     "detail": "str",
 }
 """Output columns of :func:`weak_links`."""
 
-FIRM_COLUMNS: dict[str, str] = {"uscc": "str", "enterprise": "str", "observations": "int64"}
+FIRM_COLUMNS: dict[str, str] = {"enterprise_id": "str", "enterprise": "str", "observations": "int64"}
 """Input of :func:`finish_weak_links`: the scope's firms and their observation counts (all problems)."""
 SUPPLY_COLUMNS: dict[str, str] = {"supplier": "str", "supplier_name": "str", "customer": "str"}
 """Input of :func:`finish_weak_links`: distinct (supplier, customer) pairs whose customer is in scope (the
@@ -90,7 +90,7 @@ def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None =
 
 def weak_link_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The embedded inputs of :func:`finish_weak_links`: firms (:data:`FIRM_COLUMNS`), supplies
-    (:data:`SUPPLY_COLUMNS`) and the segment memberships (``uscc, segment_id``) of the firms and suppliers.
+    (:data:`SUPPLY_COLUMNS`) and the segment memberships (``enterprise_id, segment_id``) of the firms and suppliers.
 
     Raises
     ------
@@ -103,20 +103,23 @@ def weak_link_inputs(graph: ChainGraph, scope: Scope) -> tuple[pd.DataFrame, pd.
     """
     t = graph.tables
     ent = t["enterprises"]
-    usccs, names = ent["uscc"], ent["name"]
+    ids, names = ent["id"], ent["name"]
     pos = graph.enterprises(scope).index.to_numpy()
     obs = t["observations"]["_ent"].to_numpy()
     firm_obs = np.bincount(obs, minlength=len(ent))
-    firms = pd.DataFrame({"uscc": take(usccs, pos), "enterprise": take(names, pos), "observations": firm_obs[pos]})
+    firms = pd.DataFrame({"enterprise_id": take(ids, pos), "enterprise": take(names, pos),
+                          "observations": firm_obs[pos]})
     sup = t["supplies"]
     s = sup.loc[scope.mask[sup["_dst"].to_numpy()], ["_src", "_dst"]].drop_duplicates()
-    supplies = pd.DataFrame({"supplier": take(usccs, s["_src"].to_numpy()), "supplier_name": take(names, s["_src"].to_numpy()),
-                             "customer": take(usccs, s["_dst"].to_numpy())})
+    supplies = pd.DataFrame({"supplier": take(ids, s["_src"].to_numpy()),
+                             "supplier_name": take(names, s["_src"].to_numpy()),
+                             "customer": take(ids, s["_dst"].to_numpy())})
     ops = t["operates_in"]
     involved = scope.mask.copy()
     involved[s["_src"].to_numpy()] = True
     ops = ops[involved[ops["_ent"].to_numpy()]]
-    members = pd.DataFrame({"uscc": take(usccs, ops["_ent"].to_numpy()), "segment_id": ops["segment_id"].to_numpy()})
+    members = pd.DataFrame({"enterprise_id": take(ids, ops["_ent"].to_numpy()),
+                            "segment_id": ops["segment_id"].to_numpy()})
     return firms.astype(FIRM_COLUMNS), supplies.astype(SUPPLY_COLUMNS), members
 
 
@@ -192,12 +195,13 @@ def cut_sizes(U: nx.Graph) -> dict:
     return out
 
 
-def _articulation_rows(U: nx.Graph, usccs: np.ndarray, names: np.ndarray, seg: pd.DataFrame) -> list[dict]:
-    """One row per articulation point of U (nodes in uscc order): firms cut off from the larger part."""
+def _articulation_rows(U: nx.Graph, ids: np.ndarray, names: np.ndarray, seg: pd.DataFrame) -> list[dict]:
+    """One row per articulation point of U (nodes in enterprise id order): firms cut off from the larger part."""
     rows = []
     for a, cut in sorted(cut_sizes(U).items()):
-        rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(take(usccs, a)),
-                     "segment": seg["segment"].get(take(usccs, a)), "uscc": take(usccs, a), "enterprise": take(names, a),
+        rows.append({"kind": "articulation_point", "segment_id": seg["segment_id"].get(take(ids, a)),
+                     "segment": seg["segment"].get(take(ids, a)), "enterprise_id": take(ids, a),
+                     "enterprise": take(names, a),
                      "metric": float(cut), "detail": f"移除后有{cut}家企业与主体供应网络断开"})
     return rows
 
@@ -213,7 +217,7 @@ def finish_weak_links(firms: pd.DataFrame, supplies: pd.DataFrame, members: pd.D
     supplies : pandas.DataFrame
         :data:`SUPPLY_COLUMNS`, any order.
     members : pandas.DataFrame
-        ``uscc, segment_id`` of the firms and of the suppliers (their primary segment in ``chain`` is used).
+        ``enterprise_id, segment_id`` of the firms and of the suppliers (their primary segment in ``chain`` is used).
     segments : pandas.DataFrame
         The segment catalog.
     chain : str
@@ -234,11 +238,11 @@ def finish_weak_links(firms: pd.DataFrame, supplies: pd.DataFrame, members: pd.D
     >>> finish_weak_links(firms, supplies, members, g.tables["segments"], "childrenswear",
     ...                   dense_factor=1.5)  # doctest: +SKIP
     """
-    firms = firms.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
-    usccs, names = firms["uscc"].to_numpy(), firms["enterprise"].to_numpy()
+    firms = firms.drop_duplicates("enterprise_id").sort_values("enterprise_id", kind="stable").reset_index(drop=True)
+    ids, names = firms["enterprise_id"].to_numpy(), firms["enterprise"].to_numpy()
     segs = ordered_segments(segments)
     chain_segs = np.flatnonzero((segs["chain_id"] == chain).to_numpy(dtype=bool))
-    fs = firm_segments(members[members["uscc"].isin(usccs)], segments, chain)
+    fs = firm_segments(members[members["enterprise_id"].isin(ids)], segments, chain)
     rows: list[dict] = []
     # 1. gaps: a segment of the chain in which no scope firm operates
     present = set(fs["rank"].tolist())
@@ -250,26 +254,26 @@ def finish_weak_links(firms: pd.DataFrame, supplies: pd.DataFrame, members: pd.D
                          "detail": f"区域内没有{sg['name']}环节的企业，需补链{key}"})
     if len(firms):
         # 2. single supplier per (customer, supplier segment): the supplier's primary segment in the chain
-        s = supplies[supplies["customer"].isin(usccs)].drop_duplicates(["supplier", "customer"])
-        sseg = primary_segments(members[members["uscc"].isin(s["supplier"])], segments, chain)
+        s = supplies[supplies["customer"].isin(ids)].drop_duplicates(["supplier", "customer"])
+        sseg = primary_segments(members[members["enterprise_id"].isin(s["supplier"])], segments, chain)
         s = s.merge(sseg[["rank", "segment_id", "segment"]], left_on="supplier", right_index=True, how="inner")
         counts = s.groupby(["customer", "rank"])["supplier"].transform("size")
         single = s[counts.to_numpy() == 1].sort_values(["rank", "customer"], kind="stable")
-        name_of = pd.Series(names, index=usccs)
+        name_of = pd.Series(names, index=ids)
         for r in single.itertuples():
             rows.append({"kind": "single_supplier", "segment_id": r.segment_id, "segment": r.segment,
-                         "uscc": r.customer, "enterprise": name_of[r.customer], "related_uscc": r.supplier,
+                         "enterprise_id": r.customer, "enterprise": name_of[r.customer], "related_id": r.supplier,
                          "related": r.supplier_name, "metric": 1.0,
                          "detail": f"{r.segment}环节仅有一家供应商：{r.supplier_name}"})
         # 3. articulation points of the undirected in-scope supply network
-        inner = supplies[supplies["customer"].isin(usccs) & supplies["supplier"].isin(usccs)]
+        inner = supplies[supplies["customer"].isin(ids) & supplies["supplier"].isin(ids)]
         edges = pd.DataFrame({"source": inner["supplier"], "target": inner["customer"], "products": 1})
-        U = supply_digraph(usccs, edges).to_undirected()
-        rows += _articulation_rows(U, usccs, names, primary_segments(fs, segments, chain))
+        U = supply_digraph(ids, edges).to_undirected()
+        rows += _articulation_rows(U, ids, names, primary_segments(fs, segments, chain))
         # 4. problem-dense segments
-        firm_obs = pd.Series(firms["observations"].to_numpy(dtype=np.int64), index=usccs)
-        so = fs.assign(n=firm_obs.reindex(fs["uscc"]).to_numpy())
-        per_seg = so.groupby("rank").agg(firms=("uscc", "size"), obs=("n", "sum"))
+        firm_obs = pd.Series(firms["observations"].to_numpy(dtype=np.int64), index=ids)
+        so = fs.assign(n=firm_obs.reindex(fs["enterprise_id"]).to_numpy())
+        per_seg = so.groupby("rank").agg(firms=("enterprise_id", "size"), obs=("n", "sum"))
         avg = firm_obs.sum() / len(firms)
         per_seg["rate"] = per_seg["obs"] / per_seg["firms"]
         dense = per_seg[(per_seg["rate"] > dense_factor * avg) & (per_seg["obs"] > 0)].sort_values(

@@ -101,6 +101,46 @@ def _scale(values: pd.Series, lo: float, hi: float) -> pd.Series:
 # vis frames
 # ---------------------------------------------------------------------------
 
+ENTERPRISE_PREFIX = "ent:"
+"""Chain-map node id of an enterprise: ``ent:<enterprise id>``."""
+
+
+def _size_zh(size: str) -> str:
+    """Chinese size class; missing or ``unknown`` → 规模不详 (never guessed)."""
+    if size in ("", "unknown"):
+        return "规模不详"
+    return SIZE_ZH.get(size, size)
+
+
+def enterprise_ids(en: pd.DataFrame, node_ids: pd.Series) -> pd.Series:
+    """Each firm node's enterprise id: its ``enterprise_id`` column, else its node id without ``ent:``."""
+    from_node = node_ids.str.removeprefix(ENTERPRISE_PREFIX).set_axis(en.index)
+    given = _text(column(en, "enterprise_id"))
+    return given.where(given != "", from_node)
+
+
+def _identity_lines(en: pd.DataFrame, node_ids: pd.Series) -> list[pd.Series]:
+    """企业编号 (only when it is neither the credit code nor the stock code), 统一社会信用代码, 证券代码."""
+    eid = enterprise_ids(en, node_ids)
+    credit = _text(column(en, "uscc"))
+    stock = _text(column(en, "stock_code"))
+    short = _text(column(en, "short_name"))
+    own = eid.where((eid != credit) & (eid != stock), "")
+    return [
+        _line("企业编号：", own),
+        _line("统一社会信用代码：", credit),
+        _line("证券代码：", stock) + _line("（", short.where(stock != "", ""), "）"),
+    ]
+
+
+def _region_line(en: pd.DataFrame) -> pd.Series:
+    """区划代码, marked （推断） when ``region_source`` is ``inferred``."""
+    inferred = _text(column(en, "region_source")) == "inferred"
+    code = _text(column(en, "region_code"))
+    mark = pd.Series(np.where(inferred & (code != ""), "（推断）", ""), index=en.index)
+    return _line("所在地区：", code) + mark
+
+
 def _zoom(pos: pd.DataFrame) -> float:
     """The layout's label scale (``attrs``), else :func:`label_scale` of the positions' width."""
     z = pos.attrs.get("label_scale")
@@ -140,7 +180,7 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
     out["label"] = label
     out["title"] = label
     out["hidden"] = False
-    out["uscc"] = _text(column(n, "uscc")).where(kind == "enterprise", "")
+    out["uscc"] = _text(column(n, "uscc")).where(kind == "enterprise", "")  # the credit code (search), not a key
     out["name"] = ""  # plain name where the display label differs (used in edge tooltips)
 
     # ---- enterprises --------------------------------------------------------
@@ -175,13 +215,13 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
         no_prob = pd.Series(np.where((pcount == 0) & (probs == ""), "质量问题：无记录", ""), index=en.index)
         out.loc[e, "title"] = _join_lines([
             label[e] + pd.Series(np.where(le, "（链主企业）", ""), index=en.index),
-            _line("统一社会信用代码：", _text(column(en, "uscc"))),
-            "企业规模：" + size.map(lambda s: SIZE_ZH.get(s, s or "不详")) + _line("　营业收入：", rev, " 万元")
+            *_identity_lines(en, ids[e]),
+            "企业规模：" + size.map(_size_zh) + _line("　营业收入：", rev, " 万元")
             + _line("　从业人数：", emp, " 人"),
             _line("所属环节：", seg_name) + _line("（", stage[e], "）"),
             "质量管理体系认证：" + _yes_no(column(en, "qms_certified"))
             + "　持有认证证书：" + _yes_no(column(en, "certified")),
-            _line("区划代码：", _text(column(en, "region_code"))),
+            _region_line(en),
             _line("供应关系：", _fmt_num(column(en, "degree")), " 条"),
             _line("本环节外供需：", _text(column(en, "supply_outside"))),
             _line("质量问题（严重程度）：", probs),

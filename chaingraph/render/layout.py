@@ -194,13 +194,13 @@ def layout_chain(
     # ---- enterprises: order within each (band, column) cell -----------------
     ent = nodes[kind == "enterprise"]
     rev = pd.to_numeric(column(ent, "revenue"), errors="coerce")
-    size_rank = column(ent, "size").map(SIZE_RANK)
+    size_rank = column(ent, "size").map(SIZE_RANK)  # unknown → -1; missing or unrecognised → NaN, read as unknown
     ef = pd.DataFrame({
         "i": ent.index.to_numpy(),
         "b": band[ent.index].map(band_idx).to_numpy(dtype="int64"),
         "c": keys[ent.index].map(col_idx).to_numpy(dtype="int64"),
         "lead": flag(ent, "is_leader").to_numpy(),
-        "size": pd.to_numeric(size_rank, errors="coerce").fillna(-1).to_numpy(dtype="float64"),
+        "size": pd.to_numeric(size_rank, errors="coerce").fillna(SIZE_RANK["unknown"]).to_numpy(dtype="float64"),
         "rev": rev.fillna(-1.0).to_numpy(dtype="float64"),
         "label": ent["label"].astype("str").fillna("").to_numpy(),
         "id": ent["node_id"].astype("str").to_numpy(),

@@ -9,11 +9,16 @@ quality-certification chain-strengthening action:
   :func:`chaingraph.regions.load_regions` in every province; firms per county
   are heavy-tailed (log-normal county weights, coastal provinces heavier);
 * **chains** — 16 industry chains with 4–7 segments each (stage, order, key
-  links, explicit FEEDS flows); counties specialise in a few chains
+  links, explicit FEEDS flows with a ``weight``); counties specialise in a few chains
   (industrial clusters such as 织里童装 or 安平丝网);
 * **enterprises** — valid Unified Social Credit Codes (the county code in
   positions 3–8, unique organisation-code bodies, check characters as
-  :func:`chaingraph.codes.make_uscc` computes them), sizes skewed to micro and
+  :func:`chaingraph.codes.make_uscc` computes them), which are also the firms'
+  ``id`` (every synthetic firm has a credit code; the relationship tables name
+  firms by it in ``enterprise_id`` / ``supplier_id`` / ``customer_id``; the
+  unlisted firms have no ``stock_code``, ``short_name`` or ``address`` and
+  validation fills ``region_source`` / ``id_source``, so those columns are left
+  out, see :data:`chaingraph.synth.output.OMITTED`), sizes skewed to micro and
   small, employees and revenue by size class, a ``segment_id`` shortcut column
   and a few firms working in a second segment (``operates_in.csv``);
 * **supplies** — about five edges per firm: in-degrees negative-binomial,
@@ -73,8 +78,12 @@ from chaingraph.synth.tables import (
 
 __all__ = ["CHAINS", "GENERATOR_VERSION", "MARKER", "PROBLEMS", "write_synthetic"]
 
-GENERATOR_VERSION = 1
-"""Bumped whenever the generated data change for a given seed and size."""
+GENERATOR_VERSION = 2
+"""Bumped whenever the generated data change for a given seed and size.
+
+2: schema 2 — enterprises carry ``id`` (= the credit code), relationship tables name firms by
+``enterprise_id`` / ``supplier_id`` / ``customer_id``, segment_flows carry ``weight`` (its own random
+stream: every other value is as in version 1)."""
 
 MARKER = "_synth.json"
 """File written last into the dataset folder: generator, version, seed, size and row counts.

@@ -25,12 +25,24 @@ from chaingraph.model import TABLES
 _WRITE = pacsv.WriteOptions(include_header=False, quoting_style="none", batch_size=65_536)
 
 
+OMITTED: dict[str, tuple[str, ...]] = {
+    "enterprises": ("stock_code", "short_name", "region_source", "address", "id_source"),
+}
+"""Optional model columns the generator leaves out of a table's file (validation fills ``region_source`` and
+``id_source``; synthetic firms are unlisted, so they have no stock code, short name or address)."""
+
+
+def columns(name: str) -> tuple[str, ...]:
+    """The header of the synthetic ``name.csv``: the model's columns in canonical order, less :data:`OMITTED`."""
+    return tuple(c for c in TABLES[name].columns if c not in OMITTED.get(name, ()))
+
+
 class _Table:
-    """One CSV file being written: canonical header, then record batches appended."""
+    """One CSV file being written: canonical header (see :func:`columns`), then record batches appended."""
 
     def __init__(self, folder: Path, name: str, progress: Callable[[str, int], None] | None) -> None:
         self.name = name
-        self.columns = TABLES[name].columns
+        self.columns = columns(name)
         self.path = folder / f"{name}.csv"
         self.rows = 0
         self.progress = progress
@@ -39,7 +51,7 @@ class _Table:
 
     def write(self, cols: dict[str, pa.Array]) -> None:
         if set(cols) != set(self.columns):
-            raise ValueError(f"{self.name}: columns {sorted(cols)} differ from the model {sorted(self.columns)}")
+            raise ValueError(f"{self.name}: columns {sorted(cols)} differ from the header {sorted(self.columns)}")
         n = len(next(iter(cols.values())))
         if n == 0:
             return

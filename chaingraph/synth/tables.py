@@ -68,7 +68,13 @@ def _static_tables(pop: _Population, folder: Path, seed: int, progress) -> tuple
         if k >= 5:  # an upstream segment that also feeds two steps down (e.g. 辅料 straight to 缝制)
             src.append(s0 + 1)
             dst.append(s0 + 3)
-    write("segment_flows", {"from_segment": _text(pop.seg_id[src]), "to_segment": _text(pop.seg_id[dst])})
+    # flow weights from their own stream, so the other tables do not move: the main flow between neighbouring
+    # segments is strong, the skip flow (two steps down) weak
+    skip = np.array(dst) - np.array(src) > 1
+    w_rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
+    weight = np.round(np.where(skip, w_rng.uniform(0.1, 0.4, len(src)), w_rng.uniform(0.5, 1.0, len(src))), 2)
+    write("segment_flows", {"from_segment": _text(pop.seg_id[src]), "to_segment": _text(pop.seg_id[dst]),
+                            "weight": pa.array(weight)})
     # benchmarks: general ones (no chain) and 2–3 per chain
     b_id, b_metric, b_unit, b_dom, b_int, b_hib, b_chain, b_spread = [], [], [], [], [], [], [], []
     for k, (metric, unit, dom, intl, hib, spread) in enumerate(_GENERAL_METRICS):
@@ -135,8 +141,9 @@ def _enterprises(pop: _Population, folder: Path, batch: int, progress) -> dict[s
     for lo in range(0, pop.n, batch):
         firms = pop.order[lo:lo + batch]
         take = pa.array(firms)
+        uscc = pop.uscc.take(take)
         ent.write({
-            "uscc": pop.uscc.take(take), "name": pop.name.take(take),
+            "id": uscc, "uscc": uscc, "name": pop.name.take(take),
             "region_code": _text(pop.cty_code[pop.firm_cty[firms]]),
             "segment_id": _text(pop.seg_id[pop.firm_seg[firms]]), "size": _text(sizes[pop.size[firms]]),
             "employees": pa.array(pop.employees[firms]), "revenue": _money(pop.revenue[firms]),
@@ -151,7 +158,7 @@ def _enterprises(pop: _Population, folder: Path, batch: int, progress) -> dict[s
     fine = (nseg > 1)
     pick, other = pick[fine], other[fine]
     for lo in range(0, len(pick), batch):
-        ops.write({"uscc": pop.uscc.take(pa.array(pick[lo:lo + batch])),
+        ops.write({"enterprise_id": pop.uscc.take(pa.array(pick[lo:lo + batch])),
                    "segment_id": _text(pop.seg_id[other[lo:lo + batch]])})
     return {"enterprises": ent.close(), "operates_in": ops.close()}
 
@@ -199,7 +206,7 @@ def _supplies(pop: _Population, folder: Path, batch: int, progress) -> dict[str,
         blank = rng.random(len(keep)) < 0.05
         if blank.any():
             val = pa.array(np.where(blank, np.nan, value), from_pandas=True)
-        pending.append({"supplier_uscc": pop.uscc.take(pa.array(sup)), "customer_uscc": pop.uscc.take(pa.array(cust)),
+        pending.append({"supplier_id": pop.uscc.take(pa.array(sup)), "customer_id": pop.uscc.take(pa.array(cust)),
                         "product": _text(products[prod]), "value": val})
         rows += len(keep)
         if rows >= batch * SUPPLIES_PER_FIRM or hi == pop.n:
@@ -247,7 +254,7 @@ def _observations(pop: _Population, bench: dict, folder: Path, batch: int, progr
         r = rng.random(e)
         p_res = 0.15 + 0.55 * age
         status = np.where(r < p_res, 2, np.where(r < p_res + 0.25, 1, 0))
-        pend_o.append({"uscc": pop.uscc.take(pa.array(f)), "problem_id": _text(pids[prob]),
+        pend_o.append({"enterprise_id": pop.uscc.take(pa.array(f)), "problem_id": _text(pids[prob]),
                        "severity": pa.array(sev), "source": _text(src_names[src]), "observed_on": _dates(day),
                        "status": _text(status_names[status])})
         # assistance: a certification body helps some firms with their first recorded problem
@@ -259,7 +266,7 @@ def _observations(pop: _Population, bench: dict, folder: Path, batch: int, progr
             started = np.minimum(day[rows_a] + rng.integers(7, 180, na), _ASSIST_LAST)
             st = rng.choice(3, size=na, p=(0.2, 0.4, 0.4))
             pend_a.append({"body_id": _text(bench["bodies"][rng.integers(0, len(bench["bodies"]), na)]),
-                           "uscc": pop.uscc.take(pa.array(f[rows_a])), "problem_id": _text(pids[prob[rows_a]]),
+                           "enterprise_id": pop.uscc.take(pa.array(f[rows_a])), "problem_id": _text(pids[prob[rows_a]]),
                            "dimension": _text(dims[rng.integers(0, len(dims), na)]), "started": _dates(started),
                            "status": _text(status_names[st]),
                            "outcome": _text([x or None for x in outcome[st]])})
@@ -305,7 +312,7 @@ def _leaders(pop: _Population, folder: Path, seed: int, progress) -> dict[str, i
     firms, region = firms[keep], region[keep]
     since = _day("2019-01-01") + rng.integers(0, _day("2024-12-31") - _day("2019-01-01"), len(firms))
     tbl = _Table(folder, "leaders", progress)
-    tbl.write({"uscc": pop.uscc.take(pa.array(firms)), "chain_id": _text(chain_ids[pop.firm_chain[firms]]),
+    tbl.write({"enterprise_id": pop.uscc.take(pa.array(firms)), "chain_id": _text(chain_ids[pop.firm_chain[firms]]),
                "region_code": _text(region), "since": _dates(since)})
     return {"leaders": tbl.close()}
 
@@ -349,7 +356,7 @@ def _measurements_certs(pop: _Population, bench: dict, folder: Path, batch: int,
         value = np.where(ahead, dom + sign * np.abs(rng.normal(0.0, 0.2, len(f))) * spread, dom - sign * behind)
         value = np.maximum(value, 0.0)
         value = np.where(bench["percent"][bi] & (sign > 0), np.minimum(value, 100.0), value)
-        pend_m.append({"uscc": pop.uscc.take(pa.array(f)), "benchmark_id": _text(bench["id"][bi]),
+        pend_m.append({"enterprise_id": pop.uscc.take(pa.array(f)), "benchmark_id": _text(bench["id"][bi]),
                        "value": pa.array(np.round(value, 3)), "measured_on": _dates(day)})
         # certificates: ISO 9001 for most QMS-certified firms, other schemes for a few
         qf = firms[pop.qms[firms] & (rng.random(len(firms)) < 0.9)]
@@ -366,7 +373,7 @@ def _measurements_certs(pop: _Population, bench: dict, folder: Path, batch: int,
         yy = (issued.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970) % 100
         no = np.concatenate([_digits(body + 1, 3), _digits(yy, 2), letters[cs][:, None], _digits(cf, width)],
                             axis=1)
-        pend_c.append({"uscc": pop.uscc.take(pa.array(cf)), "body_id": _text(bodies[body]),
+        pend_c.append({"enterprise_id": pop.uscc.take(pa.array(cf)), "body_id": _text(bodies[body]),
                        "standard": _text(stds[cs]), "cert_no": _fixed_strings(no), "issued": _dates(issued),
                        "expires": _dates(issued + 3 * 365)})
         rows += hi - lo

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from chaingraph.ingest.readers import Dataset, read_dataset
-from chaingraph.model import LOAD_ORDER, TABLES, Table
+from chaingraph.model import FIRM, LOAD_ORDER, TABLES, Table
 from chaingraph.reasons import REASONS
+from chaingraph.validate.identity import FirmResolver, assign_ids
 from chaingraph.validate.keys import _duplicated_key, _lookup, _lookup_uniques, factorize  # noqa: F401  (re-exported)
 from chaingraph.validate.report import (  # noqa: F401  (re-exported: these lived here)
     _NON_ROW_WARNINGS,
@@ -40,6 +41,7 @@ from chaingraph.validate.report import (  # noqa: F401  (re-exported: these live
     _empty_issues,
     _file_issue,
 )
+from chaingraph.validate.segment_order import apply_to_tables
 from chaingraph.validate.table import _map_headers, _on_uniques, _TableRun  # noqa: F401  (re-exported)
 
 
@@ -70,7 +72,7 @@ def _finalise_types(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     out = {}
     for f in table.fields:
         s = typed[f.name]
-        if f.type in ("id", "text", "uscc", "adcode", "enum"):
+        if f.type in ("id", "text", "uscc", "adcode", "enum", "stock_code", "firm_ref"):
             s = s.astype("str") if s.notna().any() else pd.Series(pd.NA, index=s.index, dtype="str")
         elif f.type == "int":
             s = s.astype("Int64")
@@ -84,7 +86,7 @@ def _finalise_types(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-def validate(source: str | Path | Dataset, *, strict: bool = False) -> ValidationResult:
+def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region: bool = False) -> ValidationResult:
     """Validate a dataset and split every table into accepted and rejected rows.
 
     Parameters
@@ -94,6 +96,9 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
         :class:`~chaingraph.io.Dataset`.
     strict : bool
         Treat warnings as errors: rows with a warning are rejected.
+    infer_region : bool
+        Fill a firm's missing region from its full name or address (most specific unique GB/T 2260 match),
+        with a ``region_inferred`` warning per row; without it such a row is rejected (``region_missing``).
 
     Returns
     -------
@@ -119,6 +124,8 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
     rejects: dict[str, pd.DataFrame] = {}
     summary: list[dict] = []
     references: dict[str, dict[str, np.ndarray]] = {}
+    firms: FirmResolver | None = None
+    aliases: dict[str, str] = {}
     for name in LOAD_ORDER:
         table = TABLES[name]
         parts = ds.parts.get(name, [])
@@ -126,8 +133,14 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
             file_issues.append(_file_issue("missing_table", name, None,
                                            f"required table '{name}' ({table.zh}) is missing",
                                            file=f"{name}.csv"))
-        run = _TableRun(table, parts, accepted, strict)
+        run = _TableRun(table, parts, accepted, strict, firms=firms)
         typed = run.read_and_parse()
+        if name == "enterprises":
+            ident = assign_ids(typed, infer_region=infer_region, error=run.error_mask(run.row_issues()))
+            typed = ident.typed
+            aliases = ident.aliases
+            for pos, column, values, code, message in ident.issues:
+                run.rows.add(pos, column, values, code, message)
         run.check_references(typed)
         pre = run.row_issues()
         error = run.error_mask(pre)
@@ -148,13 +161,14 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
             typed_acc, derived, firm_rows = _add_segment_shortcut(typed_acc, accepted.get("enterprises_segment"))
             # the derived rows reference their own enterprise, and its segment (as the enterprise's check found)
             firm_segment = references.get("enterprises", {}).get("segment_id")
-            if derived and "uscc" in refs and "segment_id" in refs and firm_segment is not None:
-                refs["uscc"] = np.concatenate([refs["uscc"], firm_rows.astype(np.int32)])
+            if derived and FIRM in refs and "segment_id" in refs and firm_segment is not None:
+                refs[FIRM] = np.concatenate([refs[FIRM], firm_rows.astype(np.int32)])
                 refs["segment_id"] = np.concatenate([refs["segment_id"], firm_segment[firm_rows]])
         if refs:
             references[name] = refs
         if name == "enterprises":
-            accepted["enterprises_segment"] = typed_acc[["uscc", "segment_id"]]
+            accepted["enterprises_segment"] = typed_acc[["id", "segment_id"]].rename(columns={"id": FIRM})
+            firms = FirmResolver(typed_acc, aliases)
         accepted[name] = typed_acc
         reasons = pd.concat([row_issues[["pos", "code", "message"]], run.silent.frame()[["pos", "code", "message"]]],
                             ignore_index=True).sort_values("pos", kind="stable")
@@ -186,6 +200,18 @@ def validate(source: str | Path | Dataset, *, strict: bool = False) -> Validatio
             "balanced": balanced and run.n == int(acc_mask.sum() + rejected.sum() + merged.sum()),
         })
     accepted.pop("enterprises_segment", None)
+    n_seg, n_flows, cycles = apply_to_tables(accepted, references)
+    for row in summary:
+        if row["table"] == "segments":
+            row["derived"] += n_seg
+        elif row["table"] == "segment_flows":
+            row["derived"] += n_flows
+    for cycle in cycles:
+        file_issues.append(_file_issue("flow_cycle", "segment_flows", None,
+                                       "segment flows form a cycle: " + " → ".join([*cycle, cycle[0]])
+                                       + "; broken at its weakest flow (lowest 权重) to place its segments",
+                                       file=next((pt.file for pt in ds.parts.get("segment_flows", [])),
+                                                 "segment_flows.csv")))
     sources = [{"table": p.table, "file": p.file, "sheet": p.sheet, "encoding": p.encoding, "rows": p.n_rows,
                 "streamed": p.streamed} for parts in ds.parts.values() for p in parts]
     fi = pd.DataFrame(file_issues, columns=ISSUE_COLUMNS) if file_issues else _empty_issues()
@@ -207,9 +233,49 @@ def _add_segment_shortcut(ops: pd.DataFrame, shortcut: pd.DataFrame | None
         return ops, 0, np.zeros(0, dtype=np.int64)
     extra = shortcut.dropna(subset=["segment_id"])
     extra = extra.assign(_row=np.flatnonzero(shortcut["segment_id"].notna().to_numpy()))
-    extra = extra.merge(ops[["uscc", "segment_id"]], how="left", indicator=True)
+    extra = extra.merge(ops[[FIRM, "segment_id"]], how="left", indicator=True)
     keep = (extra["_merge"] == "left_only").to_numpy()
     rows = extra["_row"].to_numpy()[keep]
-    extra = extra.loc[keep, ["uscc", "segment_id"]]
+    extra = extra.loc[keep, [FIRM, "segment_id"]]
     out = pd.concat([ops, extra.astype(ops.dtypes.to_dict())], ignore_index=True)
     return out, len(extra), rows
+
+
+_WHOLE_FILE = ("encoding_invalid", "file_unreadable", "empty_file", "missing_table")
+
+
+def partial_reasons(result: ValidationResult) -> list[str]:
+    """Why a build from ``result`` would be partial: required tables left empty, files not read at all.
+
+    ``chaingraph build`` refuses such a build (exit 1, these lines) unless ``--allow-partial``: a store with
+    no firms, or without a file the analyst gave, answers every query with a silent empty result.
+
+    Parameters
+    ----------
+    result : ValidationResult
+
+    Returns
+    -------
+    list of str
+        One line per cause, empty when the build is whole.
+
+    Raises
+    ------
+    KeyError
+        If ``result.summary`` lacks the summary columns.
+
+    Example
+    -------
+    >>> partial_reasons(validate("datasets/wuxing-childrenswear"))  # doctest: +SKIP
+    []
+    """
+    out: list[str] = []
+    fi = result.issues[result.issues["row"].isna() & result.issues["code"].isin(_WHOLE_FILE)]
+    for _, i in fi.iterrows():
+        out.append(f"{i['file'] or i['table']}: {i['code']}: {i['message']}")
+    for _, row in result.summary.iterrows():
+        table = TABLES[row["table"]]
+        if table.required and row["accepted"] == 0:
+            why = (f"all {row['read']} rows rejected" if row["read"] else "no rows read")
+            out.append(f"required table {row['table']} ({table.zh}) has no accepted rows ({why})")
+    return out

@@ -11,14 +11,17 @@ Example
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from chaingraph.ingest import codes as codes
 from chaingraph.ingest import parse as parse
+from chaingraph.ingest.firms import normalise_stock_codes
 from chaingraph.ingest.readers import NotStreamable, RawPart
 from chaingraph.ingest.regions import load_regions
-from chaingraph.model import TABLES, Table, header_map, normalise_header
+from chaingraph.model import FIRM, TABLES, Table, header_map, normalise_header
 from chaingraph.reasons import REASONS
 from chaingraph.validate.keys import _duplicated_key, _lookup, _lookup_uniques, factorize
 from chaingraph.validate.report import _NON_ROW_WARNINGS, _as_text, _Collector, _file_issue
@@ -80,8 +83,9 @@ class _TableRun:
     """Validation of one table (all its parts)."""
 
     def __init__(self, table: Table, parts: list[RawPart], accepted: dict[str, pd.DataFrame],
-                 strict: bool) -> None:
+                 strict: bool, firms=None) -> None:
         self.table = table
+        self.firms = firms  # a FirmResolver once the enterprises are accepted: references by any code or name
         self.parts = parts
         self.accepted = accepted
         self.strict = strict
@@ -159,6 +163,29 @@ class _TableRun:
             elif f.type == "adcode":
                 res = regions.resolve_series(col)
                 values, reason, message = res["code"], res["reason"], res["message"]
+            elif f.type == "stock_code":
+                p = parse.parse_field(col, f)  # blanks and explicit unknowns (不详, —) as for any id
+                values, reason, message = p.values, pd.Series(p.reason).astype(object), pd.Series(p.message)
+                todo = values.notna().to_numpy() & reason.isna().to_numpy()
+                if todo.any():
+                    res = _on_uniques(values[todo].astype(object), normalise_stock_codes)
+                    values = values.astype(object).copy()
+                    values[todo] = res["code"].to_numpy()
+                    reason = reason.copy()
+                    message = message.astype(object).copy()
+                    reason[todo] = res["reason"].to_numpy()
+                    message[todo] = res["message"].to_numpy()
+            elif f.type == "firm_ref":
+                p = parse.parse_field(col, replace(f, type="id"))
+                values, reason, message = p.values, pd.Series(p.reason), pd.Series(p.message)
+                if self.firms is not None and len(values):
+                    res = self.firms.resolve(values.astype(object).where(values.notna(), None))
+                    values = res["id"].set_axis(values.index)
+                    reason = reason.set_axis(values.index).astype(object)
+                    message = message.set_axis(values.index).astype(object)
+                    amb = res["reason"].notna().to_numpy() & reason.isna().to_numpy()
+                    reason[amb] = res["reason"].to_numpy()[amb]
+                    message[amb] = res["message"].to_numpy()[amb]
             else:
                 p = parse.parse_field(col, f)
                 values, reason, message = p.values, p.reason, p.message
@@ -237,25 +264,38 @@ class _TableRun:
                    else _lookup(self.factorized(typed, col)[0], found))
             self.fk_pos[col] = pos
             bad = np.flatnonzero(present & (pos < 0))
+            target = self.accepted.get(fk.target)
+            if len(bad) and (target is None or len(target) == 0):
+                # one root cause, reported once with a count (not as thousands of row lines); rows still rejected
+                cause = f"{fk.target} ({TABLES[fk.target].zh}) has no accepted rows"
+                self.silent.add(bad, col, None, "dangling_reference", f"refers to {fk.target}, but {cause}")
+                self.file_issues.append(_file_issue(
+                    "dangling_reference", t.name, self.parts[0] if self.parts else None,
+                    f"{len(bad):,} rows rejected: their {col} refers to {fk.target}, but {cause}", column=col))
+                continue
             if len(bad):
                 tgt_zh = TABLES[fk.target].zh
-                self.rows.add(bad, col, _as_text(values.iloc[bad]).to_numpy(), "dangling_reference",
-                              (f"no accepted {fk.target} ({tgt_zh}) row with {fk.target_columns[0]} = '"
-                               + values.iloc[bad].astype(str) + "'").to_numpy())
+                if fk.target == "enterprises" and self.firms is not None:
+                    explain = {v: self.firms.explain(v) for v in pd.unique(values.iloc[bad].astype(str))}
+                    msg = values.iloc[bad].astype(str).map(explain).to_numpy()
+                else:
+                    msg = (f"no accepted {fk.target} ({tgt_zh}) row with {fk.target_columns[0]} = '"
+                           + values.iloc[bad].astype(str) + "'").to_numpy()
+                self.rows.add(bad, col, _as_text(values.iloc[bad]).to_numpy(), "dangling_reference", msg)
         if t.name == "supplies":
-            same = (typed["supplier_uscc"] == typed["customer_uscc"]).fillna(False).to_numpy(dtype=bool)
+            same = (typed["supplier_id"] == typed["customer_id"]).fillna(False).to_numpy(dtype=bool)
             idx = np.flatnonzero(same)
-            self.rows.add(idx, "customer_uscc", _as_text(typed["customer_uscc"].iloc[idx]).to_numpy(),
+            self.rows.add(idx, "customer_id", _as_text(typed["customer_id"].iloc[idx]).to_numpy(),
                           "self_supply", "supplier and customer are the same enterprise")
 
     def check_leader_regions(self, typed: pd.DataFrame, error: np.ndarray) -> None:
         ents = self.accepted.get("enterprises")
         if ents is None or self.table.name != "leaders" or len(typed) == 0:
             return
-        # the foreign-key check has just looked every uscc up in the accepted enterprises (keys are unique)
-        pos = self.fk_pos.get("uscc")
+        # the foreign-key check has just looked every firm up in the accepted enterprises (keys are unique)
+        pos = self.fk_pos.get(FIRM)
         if pos is None:
-            pos = pd.Index(ents["uscc"]).get_indexer(typed["uscc"])
+            pos = pd.Index(ents["id"]).get_indexer(typed[FIRM])
         ok = (pos >= 0) & typed["region_code"].notna().to_numpy() & ~error
         rows = np.flatnonzero(ok)
         if not len(rows):

@@ -31,4 +31,4 @@ WHERE e.region_code STARTS WITH $region_prefix
 WITH e, b, m
 ORDER BY m.measured_on IS NOT NULL, m.measured_on
 WITH b, e, collect(m.value)[-1] AS value, collect(m.measured_on)[-1] AS measured_on
-RETURN b.id AS benchmark_id, e.uscc AS uscc, e.name AS enterprise, value, measured_on
+RETURN b.id AS benchmark_id, e.id AS enterprise_id, e.name AS enterprise, value, measured_on

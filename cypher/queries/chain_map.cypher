@@ -6,15 +6,21 @@
 // for the embedded engine.
 // parameters: region_prefix, chain, as_of
 //
-// 1. Scope firms: attributes; certified (the QMS flag, or a certificate not expired on $as_of, the
-//    data date); whether the firm leads the chain ($chain null: any chain) for a region that contains
-//    it (LOCATED_IN, then WITHIN up to the designation's region); its segments in the chain.
+// 1. Scope firms: id and attributes (uscc, stock_code, short_name … null when unknown); certified (the QMS flag, or a
+//    certificate not expired on $as_of, the data date); whether the firm leads the chain ($chain null:
+//    any chain) for a region that contains it (LOCATED_IN, then WITHIN up to the designation's region);
+//    its segments in the chain.
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc,
+RETURN e.id AS enterprise_id,
+       e.uscc AS uscc,
+       e.stock_code AS stock_code,
+       e.short_name AS short_name,
        e.name AS name,
        e.region_code AS region_code,
+       e.region_source AS region_source,
+       e.id_source AS id_source,
        e.size AS size,
        e.revenue AS revenue,
        e.employees AS employees,
@@ -37,7 +43,7 @@ WHERE a.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR EXISTS { (a)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
           AND EXISTS { (b)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN a.uscc AS source, b.uscc AS target, r.product AS product, r.value AS value;
+RETURN a.id AS source, b.id AS target, r.product AS product, r.value AS value;
 //
 // 3. FEEDS edges between segments of the chain (null: of every chain).
 MATCH (a:Segment)-[:FEEDS]->(b:Segment)
@@ -49,4 +55,4 @@ RETURN a.id AS source, b.id AS target;
 MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc, p.id AS problem_id, max(o.severity) AS severity
+RETURN e.id AS enterprise_id, p.id AS problem_id, max(o.severity) AS severity

@@ -2,10 +2,10 @@
 // The breadth-first search downstream (supplier -> customer) from the affected firms is driven by
 // Python one supply step at a time (statement 2 with the frontier as a parameter), in the same read
 // transaction: each firm is visited once, at its shortest distance, and takes the `via` of its
-// smallest-uscc supplier in the frontier, as the embedded search does over the supplies table in key
+// smallest-id supplier in the frontier, as the embedded search does over the supplies table in key
 // order. Plain Cypher has no first-visit BFS without APOC. chaingraph.queries.exposure.finish_exposure
 // finishes the frame, as for the embedded engine.
-// parameters: region_prefix, chain, problem, include_resolved, frontier, usccs
+// parameters: region_prefix, chain, problem, include_resolved, frontier, ids
 //
 // 1. The affected firms: scope firms with problem $problem whose latest recorded status (undated first,
 //    same-day by source; none recorded = 'open') is not 'resolved', unless $include_resolved.
@@ -16,17 +16,17 @@ WITH e, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, coalesce(collect(o.status)[-1], 'open') AS status
 WHERE $include_resolved OR status <> 'resolved'
-RETURN e.uscc AS uscc;
+RETURN e.id AS enterprise_id;
 //
 // 2. One supply step: the customers of the firms in $frontier.
 MATCH (a:Enterprise)-[:SUPPLIES]->(b:Enterprise)
-WHERE a.uscc IN $frontier
-RETURN DISTINCT a.uscc AS supplier, b.uscc AS customer;
+WHERE a.id IN $frontier
+RETURN DISTINCT a.id AS supplier, b.id AS customer;
 //
-// 3. The firms reached ($usccs): attributes, segments in the chain, whether each is in the asked scope.
+// 3. The firms reached ($ids, enterprise ids): attributes, segments in the chain, whether each is in the asked scope.
 MATCH (e:Enterprise)
-WHERE e.uscc IN $usccs
-RETURN e.uscc AS uscc,
+WHERE e.id IN $ids
+RETURN e.id AS enterprise_id,
        e.name AS enterprise,
        e.region_code AS region_code,
        e.size AS size,

@@ -11,7 +11,7 @@
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN e.uscc AS uscc,
+RETURN e.id AS enterprise_id,
        e.name AS enterprise,
        e.size AS size,
        [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | s.id]
@@ -28,7 +28,7 @@ WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
-RETURN e.uscc AS uscc, l.region_code AS region_code, l.since AS since;
+RETURN e.id AS enterprise_id, l.region_code AS region_code, l.since AS since;
 //
 // 3. Supply edges with both ends in scope, parallel edges (products) collapsed and counted.
 MATCH (a:Enterprise)-[r:SUPPLIES]->(b:Enterprise)
@@ -37,4 +37,4 @@ WHERE a.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR EXISTS { (a)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
           AND EXISTS { (b)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
-RETURN a.uscc AS source, b.uscc AS target, count(r) AS products
+RETURN a.id AS source, b.id AS target, count(r) AS products

@@ -10,7 +10,7 @@
 MATCH (e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
-RETURN e.uscc AS uscc,
+RETURN e.id AS enterprise_id,
        e.name AS enterprise,
        [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(:Chain {id: $chain}) | s.id] AS segment_ids,
        COUNT { (e)-[:HAS_PROBLEM]->(:Problem) } AS observations;
@@ -21,7 +21,7 @@ MATCH (a:Enterprise)-[:SUPPLIES]->(e:Enterprise)
 WHERE e.region_code STARTS WITH $region_prefix
   AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) }
 WITH DISTINCT a, e
-RETURN a.uscc AS supplier,
+RETURN a.id AS supplier,
        a.name AS supplier_name,
-       e.uscc AS customer,
+       e.id AS customer,
        [(a)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(:Chain {id: $chain}) | s.id] AS supplier_segment_ids

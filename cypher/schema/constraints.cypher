@@ -10,8 +10,8 @@ CREATE CONSTRAINT chaingraph_chain_id IF NOT EXISTS
 FOR (n:Chain) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chaingraph_segment_id IF NOT EXISTS
 FOR (n:Segment) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT chaingraph_enterprise_uscc IF NOT EXISTS
-FOR (n:Enterprise) REQUIRE n.uscc IS UNIQUE;
+CREATE CONSTRAINT chaingraph_enterprise_id IF NOT EXISTS
+FOR (n:Enterprise) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chaingraph_problem_id IF NOT EXISTS
 FOR (n:Problem) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chaingraph_benchmark_id IF NOT EXISTS

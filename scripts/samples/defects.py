@@ -138,8 +138,8 @@ def build_defects(folder: Path, workbook_bytes: bytes) -> list[tuple]:
     E(f, 21, "size", "enum_invalid", "巨型", "rejected (two defects in one row)")
     E(f, 21, "qms_certified", "bool_invalid", "也许", "rejected (two defects in one row)")
     E(f, 22, "founded", "date_invalid", "2023-02-30", "rejected")
-    E(f, 23, "uscc", "duplicate_conflict", K, "same uscc as row 24, another name: both rows rejected")
-    E(f, 24, "uscc", "duplicate_conflict", K, "same uscc as row 23, another name: both rows rejected")
+    E(f, 23, "id", "duplicate_conflict", K, "same uscc as row 24, another name: both rows rejected")
+    E(f, 24, "id", "duplicate_conflict", K, "same uscc as row 23, another name: both rows rejected")
     assert r[13][0] == X1 and r[18][0] == X6 and r[21][0] == X9
 
     # -- observations ---------------------------------------------------------------
@@ -165,12 +165,12 @@ def build_defects(folder: Path, workbook_bytes: bytes) -> list[tuple]:
     ]
     raw_csv(folder / f, hdr, rows)
     E(f, 6, "severity", "out_of_range", "7", "severity is 1-5; rejected")
-    E(f, 8, "uscc", "dangling_reference", U1, "no such enterprise in the dataset")
+    E(f, 8, "enterprise_id", "dangling_reference", U1, "no such enterprise in the dataset")
     E(f, 9, "problem_id", "dangling_reference", "CW-P99", "no such problem")
-    E(f, 10, "uscc", "dangling_reference", X1, "cascade: enterprise row 13 rejected (number_invalid)")
-    E(f, 11, "uscc", "dangling_reference", X6, "cascade: enterprise row 18 rejected (region_unknown)")
-    E(f, 12, "uscc", "dangling_reference", K, "cascade: enterprise rows 23-24 rejected (duplicate_conflict)")
-    E(f, 13, "uscc", "dangling_reference", X9, "cascade: enterprise row 21 rejected (enum_invalid, bool_invalid)")
+    E(f, 10, "enterprise_id", "dangling_reference", X1, "cascade: enterprise row 13 rejected (number_invalid)")
+    E(f, 11, "enterprise_id", "dangling_reference", X6, "cascade: enterprise row 18 rejected (region_unknown)")
+    E(f, 12, "enterprise_id", "dangling_reference", K, "cascade: enterprise rows 23-24 rejected (duplicate_conflict)")
+    E(f, 13, "enterprise_id", "dangling_reference", X9, "cascade: enterprise row 21 rejected (enum_invalid, bool_invalid)")
     E(f, 16, None, "row_malformed", "", "5 cells where the header has 6 (status cell missing); rejected")
 
     # -- supplies -------------------------------------------------------------------
@@ -189,10 +189,10 @@ def build_defects(folder: Path, workbook_bytes: bytes) -> list[tuple]:
         [G2, G1, "里料", "85,000元"],
     ]
     raw_csv(folder / f, hdr, rows)
-    E(f, 6, "customer_uscc", "self_supply", G3, "supplier = customer; rejected")
-    E(f, 7, "customer_uscc", "dangling_reference", U2, "customer not in the dataset")
-    E(f, 8, "supplier_uscc", "dangling_reference", X2, "cascade: enterprise row 14 rejected (required_missing)")
-    E(f, 10, "supplier_uscc", "dangling_reference", X7, "cascade: enterprise row 19 rejected (region_mangled)")
+    E(f, 6, "customer_id", "self_supply", G3, "supplier = customer; rejected")
+    E(f, 7, "customer_id", "dangling_reference", U2, "customer not in the dataset")
+    E(f, 8, "supplier_id", "dangling_reference", X2, "cascade: enterprise row 14 rejected (required_missing)")
+    E(f, 10, "supplier_id", "dangling_reference", X7, "cascade: enterprise row 19 rejected (region_mangled)")
 
     # -- leaders --------------------------------------------------------------------
     f = "leaders.csv"

@@ -67,6 +67,10 @@ def parse_field(s: pd.Series, field: model.Field) -> Parsed:
         return parse_enum(s, field.enum)
     if t in ("text", "id", "date", "bool"):
         return PARSERS[t](s)
+    if t in ("stock_code", "firm_ref"):
+        # read as ids here (blanks and explicit unknowns handled like every id); the validator then
+        # normalises stock codes (chaingraph.ingest.firms) and resolves firm references to enterprise ids
+        return PARSERS["id"](s)
     if t in ("uscc", "adcode"):
         raise ValueError(f"field {field.name!r} has type {t!r}, which is parsed by its own module, not chaingraph.parse")
     raise ValueError(f"field {field.name!r} has unknown type {t!r}; known: {', '.join(model.FIELD_TYPES)}")

@@ -16,7 +16,7 @@ import pandas as pd
 from chaingraph.errors import DatasetError
 from chaingraph.ingest.readers.csv import RawPart, _unique_names
 from chaingraph.ingest.readers.dataset import _issue
-from chaingraph.model import table_for_name
+from chaingraph.model import TABLES, header_map, normalise_header, table_for_name
 
 
 def _cell_text(v: object) -> object:
@@ -99,6 +99,7 @@ def _read_sheets(wb, report_name: str, only: dict[str, str] | None,
         header: list[str] | None = None
         recs: list[tuple] = []
         numbers: list[int] = []
+        second_checked = False
         for row_no, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
             if not any(c is not None for c in cells):
@@ -106,6 +107,12 @@ def _read_sheets(wb, report_name: str, only: dict[str, str] | None,
             if header is None:
                 header = ["" if c is None else str(c).strip() for c in cells]
                 continue
+            if not second_checked:
+                second_checked = True
+                merged = _two_row_header(header, cells, table)
+                if merged is not None:
+                    header = merged
+                    continue
             recs.append(tuple(cells))
             numbers.append(row_no)
         if header is None:
@@ -128,3 +135,33 @@ def _read_sheets(wb, report_name: str, only: dict[str, str] | None,
         parts.append(RawPart(table, report_name, sheet, None, frame, np.asarray(numbers, dtype=np.int64),
                              header, malformed=malformed))
     return parts, issues
+
+
+def _two_row_header(first: list[str], second: list[object], table: str) -> list[str] | None:
+    """The header of a sheet whose header spans two rows (a group cell merged over 从业人数 / 营业收入), or None.
+
+    The second row is a header row when its non-empty cells are all text, at least one names a column of
+    the table, and each stands under an empty cell or a group label (a first-row cell that names no
+    column). The header is then the lower row's name where it has one, else the upper row's: a group cell
+    merged over several columns never hides the names under it, and no column is left silently empty.
+
+    Example
+    -------
+    >>> _two_row_header(["企业名称", "经营情况", ""], [None, "从业人数", "营业收入"], "enterprises")
+    ['企业名称', '从业人数', '营业收入']
+    >>> _two_row_header(["企业名称", "从业人数"], ["甲公司", 12], "enterprises") is None
+    True
+    """
+    known = header_map(TABLES[table])
+    width = max(len(first), len(second))
+    upper = list(first) + [""] * (width - len(first))
+    lower = list(second) + [None] * (width - len(second))
+    if any(c is not None and not isinstance(c, str) for c in lower):
+        return None
+    names = [i for i, c in enumerate(lower) if c is not None and normalise_header(c) in known]
+    if not names:
+        return None
+    for i, c in enumerate(lower):
+        if c is not None and upper[i] and normalise_header(upper[i]) in known:
+            return None  # a known column name above a cell: that cell is data, not a sub-header
+    return [str(lower[i]).strip() if lower[i] is not None else upper[i] for i in range(width)]

@@ -1,4 +1,4 @@
-// Generated from chaingraph/model.py by chaingraph.neo4j_backend.render_load_cypher();
+// Generated from chaingraph/model.py by chaingraph.neo4j.schema.render_load_cypher();
 // edit the model or the renderer, not this file (tests/test_neo4j_load.py checks they agree).
 // Node :Problem from table problems, keyed by id.
 // parameters: rows
