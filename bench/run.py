@@ -168,7 +168,7 @@ def _timed(fn: Callable[[], Any], reps: int, profile: bool) -> dict[str, Any]:
 
 
 def _child(step: str, spec: dict[str, Any]) -> dict[str, Any]:
-    from chaingraph import store
+    from chaingraph.graph import store
 
     reps = int(spec.get("reps", 5))
     profile = bool(spec.get("profile"))
@@ -437,18 +437,18 @@ def _baseline_graph(data: Path):
         return node
 
     for r in rows("enterprises"):
-        e = ("E", r["uscc"])
+        e = ("E", r["id"])
         G.add_node(e, label="Enterprise", name=r["name"], size=r["size"])
         G.add_edge(e, region(r["region_code"]), type="LOCATED_IN")
         if r["segment_id"]:
             G.add_edge(e, ("S", r["segment_id"]), type="OPERATES_IN")
     for r in rows("operates_in"):
-        G.add_edge(("E", r["uscc"]), ("S", r["segment_id"]), type="OPERATES_IN")
+        G.add_edge(("E", r["enterprise_id"]), ("S", r["segment_id"]), type="OPERATES_IN")
     for r in rows("supplies"):
-        G.add_edge(("E", r["supplier_uscc"]), ("E", r["customer_uscc"]), type="SUPPLIES", product=r["product"],
+        G.add_edge(("E", r["supplier_id"]), ("E", r["customer_id"]), type="SUPPLIES", product=r["product"],
                    value=float(r["value"]) if r["value"] else None)
     for r in rows("observations"):
-        G.add_edge(("E", r["uscc"]), ("P", r["problem_id"]), type="HAS_PROBLEM", severity=int(r["severity"]),
+        G.add_edge(("E", r["enterprise_id"]), ("P", r["problem_id"]), type="HAS_PROBLEM", severity=int(r["severity"]),
                    source=r["source"], observed_on=r["observed_on"], status=r["status"] or None)
     return G
 
@@ -609,7 +609,8 @@ def _memory_available() -> int:
 
 
 def measure(n: int, seed: int, work: Path, reps: int, baseline_max: int | None, log: Path,
-            prev_baseline: dict[str, Any] | None, reuse: dict[str, Any] | None = None) -> dict[str, Any]:
+            prev_baseline: dict[str, Any] | None, reuse: dict[str, Any] | None = None,
+            baselines: tuple[str, ...] = ("networkx",)) -> dict[str, Any]:
     data, synth = _dataset(n, seed, work, log)
     store_path = work / f"store-{n}-s{seed}.cgstore"
     res: dict[str, Any] = {"n": n, "seed": seed, "synth": synth}
@@ -636,8 +637,19 @@ def measure(n: int, seed: int, work: Path, reps: int, baseline_max: int | None, 
         if what == "chain_map":
             q["draw"] = _measure_draw(q["html"].pop("paths"), log)
     # plain networkx baseline
-    run_base = baseline_max is None or n <= baseline_max
-    if not run_base:
+    if "duckdb" in baselines:
+        import duckdb_baseline
+
+        _say(f"N={n:,}: DuckDB baseline")
+        duck = duckdb_baseline.measure(data, store_path, work / f"duckdb-{n}-s{seed}.duckdb", plan, reps, log,
+                                       res["queries"])
+        res["duckdb"] = duck
+        for what, diffs in duck["diffs"].items():
+            _say(f"  duckdb {what}: " + ("same answer" if not diffs else "DIFFERS: " + "; ".join(diffs[:3])))
+    run_base = "networkx" in baselines and (baseline_max is None or n <= baseline_max)
+    if "networkx" not in baselines:
+        res["baseline_skipped"] = "not asked (--baseline)"
+    elif not run_base:
         res["baseline_skipped"] = f"N above --baseline-max {baseline_max:,}"
     elif prev_baseline and prev_baseline["n"] < n:
         need = prev_baseline["build_peak_rss"] / prev_baseline["n"] * n
@@ -1032,6 +1044,17 @@ def render(results: dict[str, Any], why: dict[str, str]) -> str:
         L.append(f"Target: common_problems at {SPEEDUP_N:,} firms ≥ {SPEEDUP_TARGET:.0f}× faster than the baseline — "
                  f"smallest speed-up (wall) {_times(worst)} → {'met' if ok else '**MISSED**'}.")
     L.append("")
+    duck_runs = {r["n"]: r for r in runs if r.get("duckdb")}
+    if duck_runs:
+        import duckdb_baseline
+
+        L.append("## Against DuckDB")
+        L.append("")
+        L.append(duckdb_baseline.DESCRIPTION)
+        L.append("")
+        L.extend(duckdb_baseline.report({n: {"duckdb": r["duckdb"], "chaingraph": r} for n, r in
+                                         duck_runs.items()}).rstrip("\n").splitlines())
+        L.append("")
     L.append("## Other numbers")
     L.append("")
     L.append("| N | validate | graph build | store.save | store size | chain_map nodes / edges | HTML files / size | "
@@ -1100,6 +1123,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query after one warm-up")
     ap.add_argument("--baseline-max", type=int, default=None,
                     help="largest N for the networkx baseline (default: run it while its memory estimate fits)")
+    ap.add_argument("--baseline", default="networkx",
+                    help="baselines to measure, comma-separated: networkx (default), duckdb "
+                         "(bench/duckdb_baseline.py; needs `pip install duckdb`)")
     ap.add_argument("--no-profile", action="store_true", help="do not profile missed targets")
     ap.add_argument("--max-load", type=float, default=None,
                     help="before each step wait (≤ 10 min) until the 1-minute load average is below this")
@@ -1125,6 +1151,10 @@ def main(argv: list[str] | None = None) -> int:
     global MAX_LOAD
     MAX_LOAD = args.max_load
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    baselines = tuple(b.strip() for b in args.baseline.split(",") if b.strip())
+    unknown = set(baselines) - {"networkx", "duckdb"}
+    if unknown:
+        ap.error(f"unknown --baseline {', '.join(sorted(unknown))}; use networkx, duckdb")
     results: dict[str, Any] = {"machine": _machine(), "engine": _engine(), "reps": args.reps, "runs": {}}
     out_md.parent.mkdir(parents=True, exist_ok=True)  # results.json is written after each N, into this folder
     old = json.loads(out_json.read_text(encoding="utf-8")) if out_json.exists() else {}
@@ -1147,7 +1177,8 @@ def main(argv: list[str] | None = None) -> int:
             if r.get("baseline"):
                 prev_base = r["baseline"]
         for n in sorted(sizes):
-            run = measure(n, args.seed, work, args.reps, args.baseline_max, log, prev_base, reusable.get(n))
+            run = measure(n, args.seed, work, args.reps, args.baseline_max, log, prev_base, reusable.get(n),
+                          baselines)
             if run.get("baseline"):
                 prev_base = run["baseline"]
             results["runs"][str(n)] = run
