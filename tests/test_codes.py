@@ -268,17 +268,13 @@ def test_vectorised_check_agrees_with_stdnum(parts: list[tuple[str, str, str]]) 
             assert reason == "uscc_check"
 
 
-def test_one_million_rows_quickly() -> None:
-    import time
-
+def test_one_million_rows() -> None:
+    """A million codes in one call (vectorised path); its speed is measured in bench/, not asserted here."""
     rng = np.random.default_rng(7)
     base = [make_uscc(f"{rng.integers(110000, 660000):06d}", "".join(rng.choice(list(USCC_CHARSET), 8)))
             for _ in range(2000)]
     values = pd.Series(rng.choice(base, 1_000_000))
     values.iloc[::1000] = "9.13305E+17"
-    start = time.perf_counter()
     r = check_uscc(values)
-    elapsed = time.perf_counter() - start
     assert (r["reason"] == "uscc_scientific").sum() == 1000
     assert r["reason"].isna().sum() == 999_000
-    assert elapsed < 3.0, f"check_uscc took {elapsed:.2f}s on 1M rows"

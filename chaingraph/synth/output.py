@@ -27,6 +27,9 @@ _WRITE = pacsv.WriteOptions(include_header=False, quoting_style="none", batch_si
 
 OMITTED: dict[str, tuple[str, ...]] = {
     "enterprises": ("stock_code", "short_name", "region_source", "address", "id_source"),
+    # the ledger's outcome columns: the synthetic ledger records assistance, not its evaluation
+    "assistance": ("ended", "effects", "satisfaction", "certified_after", "revenue_before", "revenue_after",
+                   "output_before", "output_after", "profit_margin_before", "profit_margin_after"),
 }
 """Optional model columns the generator leaves out of a table's file (validation fills ``region_source`` and
 ``id_source``; synthetic firms are unlisted, so they have no stock code, short name or address)."""
