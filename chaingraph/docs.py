@@ -22,6 +22,7 @@ _TYPE_TEXT = {
     "firm_ref": "enterprise: id, credit code, stock code or full name", "adcode": "GB/T 2260 code or region name",
     "int": "integer", "float": "number", "money": "amount, 万元 (元/万/亿 understood)", "date": "date",
     "bool": "yes/no (是/否)", "enum": "one of",
+    "enum_set": "any of (、 ; , separated)",
 }
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout; a store written under another version is refused."""
 
 # ---------------------------------------------------------------------------
@@ -82,6 +82,19 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "given": ("企业编号",),
         "name": ("企业名称",),
     },
+    "effect": {  # the eleven effect categories of the 2022 evaluation report, in its order
+        "awareness": ("质量意识提升",), "management": ("管理制度更加规范完善", "管理制度规范完善"),
+        "environment": ("工作环境更加整洁安全", "工作环境整洁安全"), "process": ("工艺流程更加优化", "工艺流程优化"),
+        "product_quality": ("产品质量水平提升", "产品质量提升"), "customer_satisfaction": ("客户满意度提升",),
+        "innovation": ("创新能力提升",), "performance": ("经营业绩提升",), "cost": ("成本下降", "成本降低"),
+        "credit": ("市场信用增加",), "digital": ("数字化智能化水平提升", "数字化水平提升"),
+    },
+    "satisfaction": {"satisfied": ("满意", "非常满意"), "fair": ("基本满意",), "dissatisfied": ("不满意",)},
+    "target_metric": {
+        "firms_assisted": ("精准帮扶小微企业数", "帮扶小微企业数", "帮扶企业数"),
+        "satisfaction_rate": ("企业满意率", "满意率", "满意度"),
+        "problems_solved": ("解决产业链质量问题数", "解决问题数", "产业链质量问题解决数"),
+    },
     "region_level": {
         "province": ("省", "省级"),
         "city": ("市", "地级", "市级"),
@@ -117,6 +130,7 @@ FIELD_TYPES = (
     "date",
     "bool",
     "enum",
+    "enum_set",  # several values of one enumeration in a cell (、 ; , separated), stored joined by 、
 )
 
 
@@ -473,20 +487,47 @@ _add(Table(
         _f("started", "date", "开始日期", "帮扶开始", zh="开始日期"),
         _f("status", "enum", "状态", "帮扶状态", enum="status", zh="帮扶状态"),
         _f("outcome", "text", "成效", "帮扶成效", "结果", zh="帮扶成效"),
+        _f("ended", "date", "结束日期", "帮扶结束", "完成日期", zh="结束日期"),
+        _f("effects", "enum_set", "成效类别", "帮扶效果", "效果类别", enum="effect", zh="成效类别",
+           doc="several of the eleven effect categories, separated by 、 ; , (or one per row)"),
+        _f("satisfaction", "enum", "满意度", "企业满意度", "满意程度", enum="satisfaction", zh="满意度"),
+        _f("certified_after", "bool", "帮扶后获证", "帮扶后获得质量管理体系认证", zh="帮扶后获证",
+           doc="obtained a quality management system certificate after the assistance"),
+        *(_f(f"{m}_{w}", t, f"帮扶{wz}{mz}", minimum=lo, unit=u, zh=f"帮扶{wz}{mz}{'(' + u + ')' if u else ''}")
+          for m, mz, t, lo, u in (("revenue", "营业收入", "money", 0, "万元"), ("output", "产值", "money", 0, "万元"),
+                                  ("profit_margin", "利润率", "float", None, "%"))
+          for w, wz in (("before", "前"), ("after", "后"))),
     ),
     foreign_keys=(ForeignKey(("body_id",), "cert_bodies", ("id",)), ForeignKey((FIRM,), "enterprises", ("id",)),
                   ForeignKey(("problem_id",), "problems", ("id",))),
 ))
 
+_add(Table(
+    name="targets", label="Target", key=("id",), zh="工作目标", aliases=("目标", "目标任务", "工作目标"),
+    doc="Optional: targets for `progress`; without it the national targets of the 2024 action plan apply.",
+    fields=(
+        _f("id", "id", "目标编号", "编号", zh="目标编号", doc="derived when absent: metric|region|chain"),
+        _f("metric", "enum", "指标", "目标指标", enum="target_metric", required=True, zh="目标指标"),
+        _f("region_code", "adcode", "区域", "区划代码", "地区", "region", zh="区域", doc="none: the whole country"),
+        _f("chain_id", "id", "产业链编号", "产业链", "chain", zh="产业链编号", doc="none: every chain"),
+        _f("target", "float", "目标值", "目标", required=True, minimum=0, zh="目标值",
+           doc="a count, or a share (0.9 or 90%) for satisfaction_rate"),
+        _f("deadline", "date", "截止日期", "完成时限", "期限", required=True, zh="截止日期"),
+        _f("baseline", "date", "基线日期", "起始日期", zh="基线日期",
+           doc="start of the pace and the baseline of problems_solved; none: the ledger's first start"),
+    ),
+    foreign_keys=(ForeignKey(("region_code",), "@regions", ("code",)), ForeignKey(("chain_id",), "chains", ("id",))),
+))
+
 LOAD_ORDER: tuple[str, ...] = (
     "regions", "chains", "segments", "segment_flows", "benchmarks", "problems", "cert_bodies",
     "enterprises", "operates_in", "supplies", "leaders", "observations", "measurements",
-    "certifications", "assistance",
+    "certifications", "assistance", "targets",
 )
 """Tables in dependency order: every foreign key points to an earlier table."""
 
 NODE_LABELS: tuple[str, ...] = (
-    "Region", "Chain", "Segment", "Enterprise", "Problem", "Benchmark", "CertificationBody",
+    "Region", "Chain", "Segment", "Enterprise", "Problem", "Benchmark", "CertificationBody", "Target",
 )
 REL_TYPES: tuple[str, ...] = (
     "WITHIN", "PART_OF", "FEEDS", "LOCATED_IN", "OPERATES_IN", "SUPPLIES", "LEADS",

@@ -110,18 +110,21 @@ def make_graph() -> types.SimpleNamespace:
     certifications = frame("certifications", [{"enterprise_id": ids[1], "body_id": "CNCA-R-2002-001",
                                                "standard": "GB/T 19001", "issued": "2022-01-10"}])
     assistance = frame("assistance", [{"body_id": "CNCA-R-2002-001", "enterprise_id": ids[0], "dimension": "标准",
-                                       "status": "improving"}])
+                                       "status": "improving", "effects": "awareness、cost"}])
+    targets = frame("targets", [{"id": "firms_assisted||", "metric": "firms_assisted", "target": 100.0,
+                                 "deadline": "2027-12-31"}])
     tables = {"regions": regions, "chains": chains, "segments": segments, "segment_flows": flows,
               "enterprises": ents, "operates_in": operates, "supplies": supplies, "leaders": leaders,
               "problems": problems, "benchmarks": benchmarks, "cert_bodies": bodies, "observations": observations,
-              "measurements": measurements, "certifications": certifications, "assistance": assistance}
+              "measurements": measurements, "certifications": certifications, "assistance": assistance,
+              "targets": targets}
     assert set(tables) == set(model.TABLES)
     return types.SimpleNamespace(tables=tables)
 
 
 EXPECTED_COUNTS = {
     ("node", "Region"): 3, ("node", "Chain"): 1, ("node", "Segment"): 3, ("node", "Enterprise"): 12,
-    ("node", "Problem"): 2, ("node", "Benchmark"): 1, ("node", "CertificationBody"): 1,
+    ("node", "Problem"): 2, ("node", "Benchmark"): 1, ("node", "CertificationBody"): 1, ("node", "Target"): 1,
     ("relationship", "WITHIN"): 2, ("relationship", "PART_OF"): 3, ("relationship", "FEEDS"): 2,
     ("relationship", "LOCATED_IN"): 12, ("relationship", "OPERATES_IN"): 13, ("relationship", "SUPPLIES"): 4,
     ("relationship", "LEADS"): 1, ("relationship", "HAS_PROBLEM"): 3, ("relationship", "MEASURED"): 1,

@@ -266,6 +266,63 @@ def test_chain_map_parity(loaded, level):
 
 
 @needs_server
+@pytest.mark.parametrize("level", ("city", "province"))
+def test_as_of_and_history_parity(loaded, level):
+    """as_of (before the first observation, mid-way, the data date) on every named query with the chain;
+    problem_changes between two dates; compare_regions over the sub-regions."""
+    name, g, neo = loaded
+    region, chain = _region(name, level), SAMPLES[name][1]
+    dates = sorted(g.tables["observations"]["observed_on"].dropna())
+    middle = str(dates[len(dates) // 2].date())
+    grid = Grid(f"{name} {level}")
+    problem = str(g.tables["problems"]["id"].iloc[0])
+    for day in ("2000-01-01", middle, g.meta["data_date"]):
+        for ir in (True, False):
+            grid.run("common_problems", f"common_problems as_of={day} include_resolved={ir}",
+                     lambda d=day, ir=ir: neo.common_problems(region, chain, include_resolved=ir, as_of=d),
+                     lambda d=day, ir=ir: Q.common_problems(g, region, chain, include_resolved=ir, as_of=d))
+        for q in ("composition", "leaders", "weak_links", "benchmark_gaps", "compare_regions"):
+            grid.run(q, f"{q} as_of={day}", lambda d=day, q=q: getattr(neo, q)(region, chain, as_of=d),
+                     lambda d=day, q=q: getattr(Q, q)(g, region, chain, as_of=d))
+        grid.run("exposure", f"exposure as_of={day}", lambda d=day: neo.exposure(problem, region, chain, as_of=d),
+                 lambda d=day: Q.exposure(g, problem, region, chain, as_of=d))
+        got, want = neo.chain_map(region, chain, as_of=day), Q.chain_map(g, region, chain, as_of=day)
+        grid.frame("map_nodes", f"chain_map as_of={day} nodes", got.nodes, want.nodes)
+        grid.frame("map_edges", f"chain_map as_of={day} edges", got.edges, want.edges)
+        if {k: v for k, v in got.meta.items() if k != "dataset"} != {k: v for k, v in want.meta.items()
+                                                                      if k != "dataset"}:
+            grid.failures.append(f"{grid.where} chain_map as_of={day} meta: {got.meta} vs {want.meta}")
+    grid.run("problem_changes", f"problem_changes since={middle}",
+             lambda: neo.problem_changes(region, chain, since=middle),
+             lambda: Q.problem_changes(g, region, chain, since=middle))
+    grid.check(("common_problems", "composition", "compare_regions", "problem_changes", "map_nodes"))
+
+
+@needs_server
+@pytest.mark.parametrize("level", LEVELS)
+def test_ledger_parity(loaded, level):
+    """ledger (with and without the chain, a body, a status, as_of), ledger_summary by every grouping, and
+    progress (the national targets: the samples have no targets table) at two dates."""
+    name, g, neo = loaded
+    region, chain = _region(name, level), SAMPLES[name][1]
+    body = str(g.tables["assistance"]["body_id"].iloc[0])
+    grid = Grid(f"{name} {level}")
+    for c in (chain, None):
+        for kw in ({}, {"as_of": "2024-03-31"}, {"status": "resolved"}, {"body": body}):
+            grid.run("ledger", f"ledger chain={c} {kw}", lambda c=c, kw=kw: neo.ledger(region, c, **kw),
+                     lambda c=c, kw=kw: Q.ledger(g, region, c, **kw))
+        for by in (None, "body", "region", "chain", "problem"):
+            grid.run("ledger_summary", f"ledger_summary chain={c} by={by}",
+                     lambda c=c, by=by: neo.ledger_summary(region, c, by=by),
+                     lambda c=c, by=by: Q.ledger_summary(g, region, c, by=by))
+    if level == "country":
+        for as_of in (None, "2024-06-30"):
+            grid.run("progress", f"progress as_of={as_of}", lambda a=as_of: neo.progress(as_of=a),
+                     lambda a=as_of: Q.progress(g, as_of=a))
+    grid.check(("ledger", "ledger_summary", *(("progress",) if level == "country" else ())))
+
+
+@needs_server
 def test_read_only_query_runs_on_the_server(loaded):
     name, graph, neo = loaded
     region, _chain = SAMPLES[name]
@@ -342,7 +399,7 @@ def test_county_scope_seeks_the_region_code_index(loaded, driver, what):
     county, chain = SAMPLES[name]
     file, i = COUNTY_STATEMENTS[what]
     params = {"region_prefix": county, "chain": chain, "segment": None, "include_resolved": True,
-              "as_of": dt.date(2024, 6, 1)}
+              "as_of": dt.date(2024, 6, 1), "valid_on": dt.date(2024, 6, 1)}
     query = statements(file)[i]
     ops = _profile(driver, query, {k: params[k] for k in statement_parameters(query)})
     names = [op for op, _ in ops]

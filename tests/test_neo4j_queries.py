@@ -220,7 +220,19 @@ class FakeNeo4j:
     def answer(self, query: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         if query not in self.emulators:
             raise AssertionError(f"unexpected Cypher sent:\n{query}")
-        return self.emulators[query](params)
+        day = params.get("as_of")
+        if day is None:
+            return self.emulators[query](params)
+        # $as_of: rows dated after it are not matched (undated ones are), in every pattern of the statement
+        kept = {"obs": "observed_on", "meas": "measured_on", "certs": "issued", "leads": "since"}
+        saved = {a: getattr(self, a) for a in kept}
+        for a, col in kept.items():
+            setattr(self, a, [r for r in saved[a] if r[col] is None or r[col].iso_format() <= day.isoformat()])
+        try:
+            return self.emulators[query](params)
+        finally:
+            for a, rows in saved.items():
+                setattr(self, a, rows)
 
     @staticmethod
     def table(keys: list[str], rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
@@ -328,7 +340,7 @@ class FakeNeo4j:
                 g["employees"] += e["employees"] or 0
                 g["revenue"] += e["revenue"] or 0  # stays the integer 0 when every value is null, as sum()
                 g["qms_certified"] += e["qms_certified"] is True
-                g["certified"] += self.certified(u, p["as_of"])
+                g["certified"] += self.certified(u, p["valid_on"])
                 g["with_open_problems"] += is_open
                 g["n_obs"] += len(firm_obs)
                 g["sev_sum"] += sum(o["severity"] for o in firm_obs)
@@ -422,7 +434,7 @@ class FakeNeo4j:
                          "short_name": e.get("short_name"), "region_source": e.get("region_source"),
                          "id_source": e.get("id_source"), "name": e["name"], "region_code": e["region_code"], "size": e["size"],
                          "revenue": e["revenue"], "employees": e["employees"], "qms_certified": e["qms_certified"],
-                         "certified": self.certified(u, p["as_of"]), "is_leader": self.designated(u, p["chain"]),
+                         "certified": self.certified(u, p["valid_on"]), "is_leader": self.designated(u, p["chain"]),
                          "segment_ids": self.segment_ids(u, p["chain"])})
         keys = ["enterprise_id", "uscc", "stock_code", "short_name", "name", "region_code", "region_source",
                 "id_source", "size", "revenue", "employees", "qms_certified", "certified", "is_leader", "segment_ids"]
@@ -659,6 +671,7 @@ WITH e, [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain)
          WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain | s.id] AS segment_ids
 WHERE size(segment_ids) > 0
 MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, segment_ids, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, segment_ids, p,
@@ -681,12 +694,14 @@ RETURN p.id AS problem_id,
 CP_LEADERS = """MATCH (e:Enterprise)-[l:LEADS]->(lc:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR lc.id = $chain)
+  AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
   AND EXISTS {
     (e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain
   }
 WITH DISTINCT e
 MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, p, coalesce(collect(o.status)[-1], 'open') AS status
@@ -695,6 +710,7 @@ RETURN p.id AS problem_id, e.name AS enterprise"""
 
 CP_MEANS = """MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR m.measured_on IS NULL OR m.measured_on <= $as_of)
   AND EXISTS {
     (e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain
   }
@@ -708,6 +724,7 @@ WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (s)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH DISTINCT e, s
 OPTIONAL MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, s, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, s, p, coalesce(collect(o.status)[-1], 'open') AS status, count(o) AS n, sum(o.severity) AS severity_sum
@@ -723,7 +740,9 @@ RETURN s.id AS segment_id,
        count(CASE WHEN e.qms_certified THEN e END) AS qms_certified,
        count(CASE WHEN coalesce(e.qms_certified, false)
                     OR EXISTS { (e)-[cert:CERTIFIED]->(:CertificationBody)
-                                WHERE cert.expires IS NULL OR cert.expires >= $as_of } THEN e END) AS certified,
+                                WHERE (cert.expires IS NULL OR cert.expires >= $valid_on)
+                                  AND ($as_of IS NULL OR cert.issued IS NULL OR cert.issued <= $as_of) } THEN e END)
+         AS certified,
        count(CASE WHEN open THEN e END) AS with_open_problems,
        sum(n_obs) AS n_obs,
        sum(sev_sum) AS sev_sum"""
@@ -739,6 +758,7 @@ RETURN e.id AS enterprise_id,
        EXISTS {
          (e)-[l:LEADS]->(lc:Chain)
          WHERE ($chain IS NULL OR lc.id = $chain)
+           AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
            AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
        } AS designated"""
 
@@ -746,6 +766,7 @@ LEADER_DESIGNATIONS = """MATCH (e:Enterprise)-[l:LEADS]->(c:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+  AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
 RETURN e.id AS enterprise_id, l.region_code AS region_code, l.since AS since"""
 
@@ -760,6 +781,7 @@ RETURN a.id AS supplier,
 
 EXPOSURE_SOURCES = """MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem {id: $problem})
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of)
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH e, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
@@ -783,11 +805,14 @@ RETURN e.id AS enterprise_id,
        e.employees AS employees,
        e.qms_certified AS qms_certified,
        coalesce(e.qms_certified, false)
-         OR EXISTS { (e)-[cert:CERTIFIED]->(:CertificationBody) WHERE cert.expires IS NULL OR cert.expires >= $as_of }
+         OR EXISTS { (e)-[cert:CERTIFIED]->(:CertificationBody)
+                     WHERE (cert.expires IS NULL OR cert.expires >= $valid_on)
+                       AND ($as_of IS NULL OR cert.issued IS NULL OR cert.issued <= $as_of) }
          AS certified,
        EXISTS {
          (e)-[l:LEADS]->(lc:Chain)
          WHERE ($chain IS NULL OR lc.id = $chain)
+           AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
            AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
        } AS is_leader,
        [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE $chain IS NULL OR c.id = $chain | s.id]
@@ -803,6 +828,7 @@ RETURN a.id AS source, b.id AS target, r.product AS product, r.value AS value"""
 
 MAP_PAIRS = """MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem)
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of)
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 RETURN e.id AS enterprise_id, p.id AS problem_id, max(o.severity) AS severity"""
 
@@ -839,15 +865,16 @@ def test_common_problems_sends_the_catalogs_then_four_statements_in_one_read(sam
     ng, driver = neo(samples["wuxing-childrenswear"], database="chains")
     ng.common_problems("吴兴区", "童装", include_resolved=False)
     scope = {"region_prefix": "330502", "chain": "childrenswear", "segment": None}
+    dated = {**scope, "as_of": None}
     assert driver.calls == [
         (CATALOG_CHAINS, {}),
         (CATALOGS["catalog_segments"], {}),
         (CATALOGS["catalog_problems"], {}),
         (CATALOGS["catalog_benchmarks"], {}),
         (CP_GROUPS, scope),
-        (CP_COUNTS, {**scope, "include_resolved": False}),
-        (CP_LEADERS, {**scope, "include_resolved": False}),
-        (CP_MEANS, scope),
+        (CP_COUNTS, {**dated, "include_resolved": False}),
+        (CP_LEADERS, {**dated, "include_resolved": False}),
+        (CP_MEANS, dated),
     ]
     assert driver.reads == 2  # catalogs, then the query's statements in one transaction
     assert set(driver.databases) == {"chains"}
@@ -862,28 +889,34 @@ def test_region_is_sent_as_a_code_prefix_parameter(samples, region, prefix):
     ng, driver = neo(g)
     ng.composition(region, "childrenswear")
     as_of = dt.date.fromisoformat(g.meta["data_date"])
-    assert driver.calls[-1] == (COMPOSITION, {"region_prefix": prefix, "chain": "childrenswear", "as_of": as_of})
+    assert driver.calls[-1] == (COMPOSITION, {"region_prefix": prefix, "chain": "childrenswear", "as_of": None,
+                                              "valid_on": as_of})
 
 
 def test_each_named_query_sends_its_own_statements(samples):
     g = samples["wuxing-childrenswear"]
     scope = {"region_prefix": "3305", "chain": "childrenswear"}
-    dated = {**scope, "as_of": dt.date.fromisoformat(g.meta["data_date"])}
+    undated = {**scope, "as_of": None}
+    dated = {**undated, "valid_on": dt.date.fromisoformat(g.meta["data_date"])}
+
+    def uses(q: str) -> dict:
+        return {k: v for k, v in undated.items() if k in statement_parameters(q)}
+
     cases = {
         "composition": (lambda ng: ng.composition("湖州市", "童装"), [(DATA_DATE, {}), (COMPOSITION, dated)]),
-        "benchmark_gaps": (lambda ng: ng.benchmark_gaps("湖州市", "童装"), [(statements("benchmark_gaps")[0], scope)]),
+        "benchmark_gaps": (lambda ng: ng.benchmark_gaps("湖州市", "童装"), [(statements("benchmark_gaps")[0], undated)]),
         "detail": (lambda ng: ng.benchmark_gaps("湖州市", "童装", detail=True),
-                   [(statements("benchmark_gaps")[1], scope)]),
-        "leaders": (lambda ng: ng.leaders("湖州市", "童装"), [(q, scope) for q in statements("leaders")]),
-        "leader_reach": (lambda ng: ng.leader_reach("湖州市", "童装"), [(q, scope) for q in statements("leaders")]),
-        "weak_links": (lambda ng: ng.weak_links("湖州市", "童装"), [(q, scope) for q in statements("weak_links")]),
+                   [(statements("benchmark_gaps")[1], undated)]),
+        "leaders": (lambda ng: ng.leaders("湖州市", "童装"), [(q, uses(q)) for q in statements("leaders")]),
+        "leader_reach": (lambda ng: ng.leader_reach("湖州市", "童装"), [(q, uses(q)) for q in statements("leaders")]),
+        "weak_links": (lambda ng: ng.weak_links("湖州市", "童装"), [(q, uses(q)) for q in statements("weak_links")]),
         "chain_map": (lambda ng: ng.chain_map("湖州市", "童装"),
                       [(DATA_DATE, {}), (MAP_FIRMS, dated), (MAP_SUPPLIES, scope),
-                       (statements("chain_map")[2], {"chain": "childrenswear"}), (MAP_PAIRS, scope),
+                       (statements("chain_map")[2], {"chain": "childrenswear"}), (MAP_PAIRS, undated),
                        (CP_GROUPS, {**scope, "segment": None}),
-                       (CP_COUNTS, {**scope, "segment": None, "include_resolved": True}),
-                       (CP_LEADERS, {**scope, "segment": None, "include_resolved": True}),
-                       (CP_MEANS, {**scope, "segment": None})]),
+                       (CP_COUNTS, {**undated, "segment": None, "include_resolved": True}),
+                       (CP_LEADERS, {**undated, "segment": None, "include_resolved": True}),
+                       (CP_MEANS, {**undated, "segment": None})]),
         "chain_map without problems": (lambda ng: ng.chain_map("湖州市", "童装", show_problems=False),
                                        [(DATA_DATE, {}), (MAP_FIRMS, dated), (MAP_SUPPLIES, scope),
                                         (statements("chain_map")[2], {"chain": "childrenswear"})]),
@@ -904,7 +937,7 @@ def test_exposure_walks_one_supply_step_per_statement_in_one_transaction(samples
     src_q, step_q, firms_q = statements("exposure")
     assert step_q == EXPOSURE_STEP and src_q == EXPOSURE_SOURCES
     assert sent[0] == (src_q, {"region_prefix": "330502", "chain": "childrenswear", "problem": "CW-P01",
-                               "include_resolved": False})
+                               "include_resolved": False, "as_of": None})
     steps = [p for q, p in sent if q == step_q]
     assert len(steps) == 2 and list(steps[0]) == ["frontier"]
     assert steps[0]["frontier"] == sorted(out.loc[out["hops"] == 0, "enterprise_id"])

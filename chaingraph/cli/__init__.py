@@ -27,7 +27,8 @@ from chaingraph.cli import data, neo4j, queries  # noqa: F401 - problem list fir
 from chaingraph.cli.app import SAMPLES, EmbeddedBackend, cli, sample_path
 
 # isort: split
-from chaingraph.cli import maps  # noqa: F401 - then the map
+import chaingraph.cli.history  # noqa: F401 - changes, compare
+from chaingraph.cli import ledger, maps  # noqa: F401 - then the map (ledger: ledger, ledger-summary, progress)
 from chaingraph.cli.queries import DISPLAY, scope_options
 
 __all__ = ["DISPLAY", "SAMPLES", "EmbeddedBackend", "cli", "main", "sample_path", "scope_options"]

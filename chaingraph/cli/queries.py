@@ -49,6 +49,9 @@ def _emit(df: pd.DataFrame, query: str, output: Path | None, lang: str, meta: di
 
 def scope_options(f):
     """Shared options: the source, the scope, the output and the engine."""
+    f = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
+                     help="The state on DATE (YYYY-MM-DD): later observations, measurements, certificates, "
+                          "assistance and designations are ignored.")(f)
     f = click.option("--database", help="Neo4j database name (with --neo4j).")(f)
     f = click.option("--neo4j", is_flag=True, help="Run on Neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")(f)
     f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -69,7 +72,7 @@ def scope_options(f):
 @click.option("--min-share", default=0.10, show_default=True, type=click.FloatRange(0, 1),
               help="…and the Wilson 95% lower bound of its share of firms is at least this.")
 @click.option("--exclude-resolved", is_flag=True, help="Do not count firms whose problem is resolved.")
-def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, min_firms, min_share,
+def problems_cmd(source, region, chain, output, lang, neo4j, database, as_of, segment, min_firms, min_share,
                  exclude_resolved) -> None:
     """The list of common quality problems (区域产业共性质量问题清单).
 
@@ -81,7 +84,7 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
 
     b = _open_backend(source, neo4j, database)
     df = b.common_problems(region, chain, segment, min_firms=min_firms, min_share=min_share,
-                           include_resolved=not exclude_resolved)
+                           include_resolved=not exclude_resolved, as_of=_day(as_of))
     firms = _firms_in_scope(b, region, chain, segment)
     if firms and not len(df):
         click.echo(f"{firms:,} firms in scope, but no problem is recorded for any of them "
@@ -90,13 +93,18 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, segment, 
         click.echo("no firm in this scope (check --region and --chain)", err=True)
     if output is not None and output.suffix.lower() == ".xlsx":
         meta = {**getattr(b, "meta", {}), "region": _region_label(region), "chain": chain, "segment": segment,
-                "min_firms": min_firms, "min_share": min_share, "firms_in_scope": firms,
+                "min_firms": min_firms, "min_share": min_share, "firms_in_scope": firms, "as_of": _day(as_of),
                 "generated": datetime.now().isoformat(timespec="seconds")}
         write_xlsx(problem_workbook(df, meta, lang=lang), output)
         click.echo(f"wrote {output} ({len(df)} problems, {int(df['is_common'].sum())} common)")
         return
     _emit(df, "common_problems", output, lang,
           {**getattr(b, "meta", {}), "min_firms": min_firms, "min_share": min_share})
+
+
+def _day(as_of):
+    """The ``--as-of`` value as a date (None stays None)."""
+    return as_of.date() if as_of is not None else None
 
 
 def _firms_in_scope(b, region: str | None, chain: str | None, segment: str | None) -> int | None:
@@ -119,10 +127,10 @@ def _region_label(region: str | None) -> str:
 
 @cli.command("composition")
 @scope_options
-def composition_cmd(source, region, chain, output, lang, neo4j, database) -> None:
+def composition_cmd(source, region, chain, output, lang, neo4j, database, as_of) -> None:
     """Firms by segment × size class, certification and quality level (构成、分布、质量水平)."""
     b = _open_backend(source, neo4j, database)
-    _emit(b.composition(region, chain), "composition", output, lang)
+    _emit(b.composition(region, chain, as_of=_day(as_of)), "composition", output, lang)
 
 
 @cli.command("leaders")
@@ -132,25 +140,26 @@ def composition_cmd(source, region, chain, output, lang, neo4j, database) -> Non
 @click.option("--candidates", default=10, show_default=True, type=click.IntRange(min=0),
               help="Data-driven candidates to list beside the designated leaders.")
 @click.option("--reach", is_flag=True, help="List the small/micro firms each designated leader reaches instead.")
-def leaders_cmd(source, region, chain, output, lang, neo4j, database, hops, candidates, reach) -> None:
+def leaders_cmd(source, region, chain, output, lang, neo4j, database, as_of, hops, candidates, reach) -> None:
     """Designated chain leaders (链主企业), data-driven candidates, and their reach."""
     b = _open_backend(source, neo4j, database)
     if reach:
         if neo4j:
             raise click.UsageError("--reach runs on the embedded engine only (give a DATASET or STORE)")
-        _emit(b.leader_reach(region, chain, hops=hops), "leader_reach", output, lang)
+        _emit(b.leader_reach(region, chain, hops=hops, as_of=_day(as_of)), "leader_reach", output, lang)
     else:
-        _emit(b.leaders(region, chain, hops=hops, candidates=candidates), "leaders", output, lang)
+        _emit(b.leaders(region, chain, hops=hops, candidates=candidates, as_of=_day(as_of)), "leaders", output,
+              lang)
 
 
 @cli.command("weak-links")
 @scope_options
 @click.option("--dense-factor", default=1.5, show_default=True, type=click.FloatRange(min=1),
               help="Problem-dense: observations per firm above this multiple of the chain average.")
-def weak_links_cmd(source, region, chain, output, lang, neo4j, database, dense_factor) -> None:
+def weak_links_cmd(source, region, chain, output, lang, neo4j, database, as_of, dense_factor) -> None:
     """Gaps (补链), single-supplier dependencies, articulation points, problem-dense segments."""
     b = _open_backend(source, neo4j, database)
-    _emit(b.weak_links(region, chain, dense_factor=dense_factor), "weak_links", output, lang)
+    _emit(b.weak_links(region, chain, dense_factor=dense_factor, as_of=_day(as_of)), "weak_links", output, lang)
 
 
 @cli.command("exposure")
@@ -158,20 +167,21 @@ def weak_links_cmd(source, region, chain, output, lang, neo4j, database, dense_f
 @click.option("--problem", required=True, help="Problem id or name.")
 @click.option("--max-hops", type=click.IntRange(min=1), help="Follow at most this many supply steps.")
 @click.option("--include-resolved", is_flag=True, help="Also start from firms whose problem is resolved.")
-def exposure_cmd(source, region, chain, output, lang, neo4j, database, problem, max_hops, include_resolved) -> None:
+def exposure_cmd(source, region, chain, output, lang, neo4j, database, as_of, problem, max_hops,
+                 include_resolved) -> None:
     """Firms downstream of firms that have PROBLEM, through supply paths (风险传导)."""
     b = _open_backend(source, neo4j, database)
-    _emit(b.exposure(problem, region, chain, max_hops=max_hops, include_resolved=include_resolved), "exposure",
-          output, lang)
+    _emit(b.exposure(problem, region, chain, max_hops=max_hops, include_resolved=include_resolved,
+                     as_of=_day(as_of)), "exposure", output, lang)
 
 
 @cli.command("gaps")
 @scope_options
 @click.option("--detail", is_flag=True, help="One row per firm × metric.")
-def gaps_cmd(source, region, chain, output, lang, neo4j, database, detail) -> None:
+def gaps_cmd(source, region, chain, output, lang, neo4j, database, as_of, detail) -> None:
     """Measured values against domestic and international advanced levels (与先进水平比对)."""
     b = _open_backend(source, neo4j, database)
-    _emit(b.benchmark_gaps(region, chain, detail=detail), "benchmark_gaps", output, lang)
+    _emit(b.benchmark_gaps(region, chain, detail=detail, as_of=_day(as_of)), "benchmark_gaps", output, lang)
 
 
 def _demo_problems(g, out: Path) -> list[Path]:

@@ -33,6 +33,14 @@ COLUMN_ZH: dict[str, str] = {
     "resolved": "已解决", "benchmark_id": "对标指标编号", "metric": "对标指标", "unit": "单位",
     "scope_mean": "区域平均值", "domestic_advanced": "国内先进水平", "international_advanced": "国际先进水平",
     "gap_domestic": "与国内先进差距", "gap_international": "与国际先进差距",
+    # problem_changes, compare_regions
+    "change": "变化代码", "change_zh": "变化", "affected_before": "前期涉及企业数", "affected_after": "后期涉及企业数",
+    "scope_before": "前期范围内企业数", "scope_after": "后期范围内企业数", "share_before": "前期涉及比例",
+    "share_after": "后期涉及比例", "share_change": "比例变化", "severity_before": "前期平均严重程度",
+    "severity_after": "后期平均严重程度", "severity_change": "严重程度变化", "score_before": "前期加权得分",
+    "score_after": "后期加权得分", "common_before": "前期是否共性", "common_after": "后期是否共性",
+    "rank_before": "前期排序", "rank_after": "后期排序", "region": "区域", "is_total": "是否合计",
+    "problems_present": "出现问题数", "common_count": "共性问题数",
     # composition
     "enterprises": "企业数", "share_of_segment": "占环节比例", "employees": "从业人数合计", "revenue": "营业收入合计(万元)",
     "qms_certified": "质量管理体系认证企业数", "certified": "获证企业数", "cert_rate": "获证率",
@@ -54,11 +62,31 @@ COLUMN_ZH: dict[str, str] = {
 }
 """English column name → Chinese header."""
 
+COLUMN_ZH.update({  # the assistance ledger (帮扶台账), its figures and progress against the targets
+    "started": "开始日期", "ended": "结束日期", "days_open": "帮扶天数", "body_id": "帮扶机构编号", "body": "帮扶机构",
+    "chains": "所属产业链", "dimension": "帮扶维度", "status": "状态代码", "status_zh": "帮扶状态",
+    "effects": "成效类别代码", "effects_zh": "成效类别", "satisfaction": "满意度代码", "satisfaction_zh": "满意度",
+    "certified_after": "帮扶后获证", "outcome": "帮扶成效",
+    "revenue_before": "帮扶前营业收入(万元)", "revenue_after": "帮扶后营业收入(万元)", "output_before": "帮扶前产值(万元)",
+    "output_after": "帮扶后产值(万元)", "profit_margin_before": "帮扶前利润率(%)", "profit_margin_after": "帮扶后利润率(%)",
+    "group": "分组", "group_name": "分组名称", "firms": "帮扶企业数", "records": "帮扶记录数",
+    "firms_with_effect": "成效明显企业数", "effect_share": "成效明显企业占比", "satisfaction_answers": "满意度填报数",
+    "satisfied": "满意", "fair": "基本满意", "dissatisfied": "不满意", "satisfaction_rate": "满意率",
+    "effect_awareness": "质量意识提升企业占比", "effect_management": "管理制度更加规范完善企业占比", "effect_environment": "工作环境更加整洁安全企业占比", "effect_process": "工艺流程更加优化企业占比", "effect_product_quality": "产品质量水平提升企业占比", "effect_customer_satisfaction": "客户满意度提升企业占比", "effect_innovation": "创新能力提升企业占比", "effect_performance": "经营业绩提升企业占比", "effect_cost": "成本下降企业占比", "effect_credit": "市场信用增加企业占比", "effect_digital": "数字化智能化水平提升企业占比",
+    "revenue_change": "营业收入平均变化(万元)", "output_change": "产值平均变化(万元)",
+    "profit_margin_change": "利润率平均变化(百分点)", "revenue_pairs": "营业收入对比记录数",
+    "output_pairs": "产值对比记录数", "profit_margin_pairs": "利润率对比记录数",
+    "target_id": "目标编号", "metric_zh": "目标指标", "target": "目标值", "actual": "实际值", "share_done": "完成比例",
+    "baseline": "基线日期", "deadline": "截止日期", "as_of": "统计日期", "expected_by_now": "按进度应完成",
+    "on_track": "是否按进度", "basis": "目标来源",
+})
+
 UNKNOWN_SIZE_ZH = "规模不详"
 """How a missing size class (``size`` ``unknown``) reads in Chinese output."""
 
 # The same English name is used with one meaning only, except these two display columns.
-_CONTEXT = {("weak_links", "kind_zh"): "类型", ("benchmark_gaps", "direction_zh"): "指标方向"}
+_CONTEXT = {("weak_links", "kind_zh"): "类型", ("benchmark_gaps", "direction_zh"): "指标方向",
+            ("ledger_summary", "certified_after"): "帮扶后获证企业数", ("progress", "metric"): "指标代码"}
 
 
 def relabel(df: pd.DataFrame, lang: str = "zh", query: str | None = None) -> pd.DataFrame:

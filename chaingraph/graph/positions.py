@@ -282,7 +282,7 @@ def index_tables(tables: dict[str, pd.DataFrame], references: dict[str, dict[str
         moved[name] = new_row
         return take_rows(frame, order)
 
-    for name in ("chains", "problems", "benchmarks", "cert_bodies", "enterprises"):
+    for name in ("chains", "problems", "benchmarks", "cert_bodies", "enterprises", "targets"):
         t[name] = sort_nodes(name, t[name], list(TABLES[name].key))
     chain_pos = pd.Index(t["chains"]["id"]).get_indexer(t["segments"]["chain_id"]) if len(t["segments"]) else []
     t["segments"] = sort_nodes("segments", t["segments"].assign(_c=chain_pos), ["_c", "order", "id"]).drop(

@@ -30,11 +30,13 @@ QUERY_FILES: dict[str, str] = {
     "exposure": "queries/exposure",
     "benchmark_gaps": "queries/benchmark_gaps",
     "chain_map": "queries/chain_map",
+    "ledger": "queries/ledger",
+    "ledger_progress": "queries/ledger_progress",
 }
 """Name → ``cypher/`` file (for :func:`~chaingraph.neo4j_backend.load_cypher`) of every statement file used."""
 
 _STATEMENT_COUNTS = {"common_problems": 4, "leaders": 3, "weak_links": 2, "exposure": 3, "benchmark_gaps": 2,
-                     "chain_map": 4}
+                     "chain_map": 4, "ledger_progress": 3}
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 

@@ -44,7 +44,11 @@ city 4, county 6): ``e.region_code STARTS WITH $region_prefix``. Chain scope: th
 ``OPERATES_IN`` a segment ``PART_OF`` the chain. A designated leader leads where its
 designation's region contains it (``LOCATED_IN`` then ``WITHIN*0..2`` up to that region,
 as :func:`chaingraph.queries._common.leader_positions`). Certified: the QMS flag or a
-certificate not expired on the data date (``data_date.cypher``, passed as ``$as_of``).
+certificate not expired on the data date (``data_date.cypher``, passed as ``$valid_on``).
+
+``as_of=DATE`` on every query is the statements' ``$as_of`` (null: no filter): observations,
+measurements, certificates and designations dated after it are left out, undated ones kept, as
+:func:`chaingraph.graph.asof.graph_as_of` does for the embedded engine.
 
 Row order: the embedded tables are in key order (:meth:`chaingraph.graph.ChainGraph._index`),
 so every tie the embedded engine breaks by row order is broken by key; the finishers
@@ -68,10 +72,12 @@ from typing import Any
 import pandas as pd
 
 from chaingraph.errors import BackendError
+from chaingraph.graph.asof import parse_as_of
 from chaingraph.graph.core import match_chain, match_segment
 from chaingraph.ingest.regions import load_regions
 from chaingraph.neo4j.adhoc import WRITE_CLAUSES, check_read_only, parse_param, parse_params, run_query
 from chaingraph.neo4j.fetch import QUERY_FILES, _driver_errors, _one_line, _query, statement_parameters, statements
+from chaingraph.neo4j.history import HistoryQueries
 from chaingraph.neo4j.inputs import (
     _BENCHMARK_SCHEMA,
     _CHAIN_SCHEMA,
@@ -82,6 +88,7 @@ from chaingraph.neo4j.inputs import (
     bfs_downstream,
     problem_counts,
 )
+from chaingraph.neo4j.ledger import LedgerQueries
 from chaingraph.neo4j.problems import ProblemQueries
 from chaingraph.neo4j.supply import SupplyQueries
 
@@ -96,7 +103,7 @@ _PREFIX_LEN = {"province": 2, "city": 4, "county": 6}
 # The graph
 # ---------------------------------------------------------------------------
 
-class Neo4jGraph(ProblemQueries, SupplyQueries):
+class Neo4jGraph(ProblemQueries, SupplyQueries, HistoryQueries, LedgerQueries):
     """The named queries of chaingraph, answered by a Neo4j database.
 
     Parameters
@@ -150,8 +157,11 @@ class Neo4jGraph(ProblemQueries, SupplyQueries):
         return self._read(what, lambda tx: {n: self._catalog(tx, n) for n in names})
 
     @staticmethod
-    def _as_of(tx: Any) -> tuple[str | None, dt.date]:
-        """The data date (ISO text or None) and the day certificates must not have expired before."""
+    def _as_of(tx: Any, as_of: dt.date | None = None) -> tuple[str | None, dt.date]:
+        """The data date (ISO text or None) and the day certificates must not have expired before
+        (``$valid_on``); with ``as_of`` both are that date, as the embedded graph of that date has."""
+        if as_of is not None:
+            return as_of.isoformat(), as_of
         date = _data_date(_query(tx, "data_date", 0, {}, _DATE_SCHEMA))
         return date, (dt.date.fromisoformat(date) if date else dt.date.today())
 
@@ -210,15 +220,16 @@ class Neo4jGraph(ProblemQueries, SupplyQueries):
         """
         return match_chain(self._catalogs("resolving a chain", "catalog_chains")["catalog_chains"], chain)
 
-    def _scope(self, region: str | None, chain: str | None, *catalogs: str,
-               segment: str | None = None) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-        """Resolve a scope: parameters for the statements, plus the catalogs asked for."""
+    def _scope(self, region: str | None, chain: str | None, *catalogs: str, segment: str | None = None,
+               as_of: str | dt.date | None = None) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+        """Resolve a scope: parameters for the statements (``$as_of``: a date or None), plus the catalogs."""
+        day = parse_as_of(as_of)
         prefix = self.region_prefix(region)
         names = dict.fromkeys(("catalog_chains", *catalogs, *(("catalog_segments",) if segment else ())))
         cats = self._catalogs("resolving the scope", *names)
         cid = match_chain(cats["catalog_chains"], chain) if chain is not None else None
         sid = match_segment(cats["catalog_segments"], segment, cid) if segment is not None else None
-        return {"region_prefix": prefix, "chain": cid, "segment": sid}, cats
+        return {"region_prefix": prefix, "chain": cid, "segment": sid, "as_of": day}, cats
 
     # -- ad-hoc queries -------------------------------------------------------------------------
     def run_query(self, text_or_file: str | Path, params: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,7 @@ class ProblemQueries:
 
     def common_problems(self, region: str | None = None, chain: str | None = None, segment: str | None = None, *,
                         min_firms: int = MIN_FIRMS, min_share: float = MIN_SHARE,
-                        include_resolved: bool = True) -> pd.DataFrame:
+                        include_resolved: bool = True, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """The list of common quality problems (共性质量问题清单), as :func:`chaingraph.queries.common_problems`.
 
         Parameters
@@ -55,6 +56,8 @@ class ProblemQueries:
             Minimum Wilson 95 % lower bound of the share of firms affected.
         include_resolved : bool
             Count firms whose latest status for the problem is ``resolved``.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -76,7 +79,7 @@ class ProblemQueries:
         """
         check_thresholds(min_firms, min_share)
         params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems", "catalog_benchmarks",
-                                   segment=segment)
+                                   segment=segment, as_of=as_of)
         chains = [params["chain"]]
         if params["chain"] is None and params["segment"] is None:
             chains = cats["catalog_chains"]["id"].tolist()
@@ -91,7 +94,8 @@ class ProblemQueries:
         return finish_problems(ProblemCounts.concat(counts), cats["catalog_problems"], cats["catalog_segments"],
                                cats["catalog_benchmarks"], min_firms=min_firms, min_share=min_share)
 
-    def composition(self, region: str | None = None, chain: str | None = None) -> pd.DataFrame:
+    def composition(self, region: str | None = None, chain: str | None = None, *,
+                    as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Enterprises by segment × size class with quality measures, as :func:`chaingraph.queries.composition`.
 
         Parameters
@@ -100,6 +104,8 @@ class ProblemQueries:
             Region code or name (covers regions below it).
         chain : str, optional
             Chain id or name; None covers every chain.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -117,13 +123,13 @@ class ProblemQueries:
         -------
         >>> ng.composition("330502", "childrenswear")  # doctest: +SKIP
         """
-        params, cats = self._scope(region, chain, "catalog_segments")
+        params, cats = self._scope(region, chain, "catalog_segments", as_of=as_of)
         counts = self._read("composition", lambda tx: _query(
-            tx, "composition", 0, {**params, "as_of": self._as_of(tx)[1]}, COUNT_COLUMNS))
+            tx, "composition", 0, {**params, "valid_on": self._as_of(tx, params["as_of"])[1]}, COUNT_COLUMNS))
         return finish_composition(counts, cats["catalog_segments"])
 
     def benchmark_gaps(self, region: str | None = None, chain: str | None = None, *,
-                       detail: bool = False) -> pd.DataFrame:
+                       detail: bool = False, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Measured values against domestic / international advanced levels, as
         :func:`chaingraph.queries.benchmark_gaps`.
 
@@ -133,6 +139,8 @@ class ProblemQueries:
             Scope (codes, ids or names).
         detail : bool
             One row per firm × metric instead of one per metric.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -150,7 +158,7 @@ class ProblemQueries:
         -------
         >>> ng.benchmark_gaps("330502", "childrenswear")[["metric", "mean", "gap_domestic"]]  # doctest: +SKIP
         """
-        params, cats = self._scope(region, chain, "catalog_benchmarks", "catalog_problems")
+        params, cats = self._scope(region, chain, "catalog_benchmarks", "catalog_problems", as_of=as_of)
         schema = LATEST_COLUMNS if detail else STAT_COLUMNS
         rows = self._read("benchmark_gaps", lambda tx: _query(tx, "benchmark_gaps", int(detail), params, schema))
         if detail:

@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -53,11 +54,11 @@ class SupplyQueries:
     """``leaders``, ``leader_reach``, ``weak_links``, ``exposure`` and ``chain_map`` of
     :class:`~chaingraph.neo4j.graph.Neo4jGraph`."""
 
-    def _leader_inputs(self, region: str | None, chain: str | None
+    def _leader_inputs(self, region: str | None, chain: str | None, as_of: str | dt.date | None = None
                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, str | None]:
         """Firms, designations, memberships and supply edges of a scope (``leaders.cypher``), the segment
         catalog and the chain id."""
-        params, cats = self._scope(region, chain, "catalog_segments")
+        params, cats = self._scope(region, chain, "catalog_segments", as_of=as_of)
         firm_schema = {**LEADER_FIRM_COLUMNS, "segment_ids": "list"}
 
         def work(tx: Any) -> tuple[pd.DataFrame, ...]:
@@ -71,7 +72,7 @@ class SupplyQueries:
                 params["chain"])
 
     def leaders(self, region: str | None = None, chain: str | None = None, *, hops: int = 2,
-                candidates: int = 10) -> pd.DataFrame:
+                candidates: int = 10, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Designated leaders and data-driven candidates, as :func:`chaingraph.queries.leaders`.
 
         Parameters
@@ -82,6 +83,8 @@ class SupplyQueries:
             Supply steps counted for reach and for small/micro firms reached.
         candidates : int
             How many non-designated candidates to list.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -102,11 +105,12 @@ class SupplyQueries:
         >>> ng.leaders("330502", "childrenswear", hops=2)[["role_zh", "enterprise", "score"]]  # doctest: +SKIP
         """
         check_arguments(hops, candidates)
-        firms, designations, members, edges, segments, cid = self._leader_inputs(region, chain)
+        firms, designations, members, edges, segments, cid = self._leader_inputs(region, chain, as_of)
         return finish_leaders(firms, designations, members, edges, segments, cid, hops=hops,
                                 candidates=candidates)
 
-    def leader_reach(self, region: str | None = None, chain: str | None = None, *, hops: int = 2) -> pd.DataFrame:
+    def leader_reach(self, region: str | None = None, chain: str | None = None, *, hops: int = 2,
+                     as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Small and micro firms each designated leader reaches, as :func:`chaingraph.queries.leader_reach`.
 
         Parameters
@@ -115,6 +119,8 @@ class SupplyQueries:
             Scope (codes, ids or names).
         hops : int
             Supply steps followed.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -135,11 +141,11 @@ class SupplyQueries:
         >>> ng.leader_reach("330502", "childrenswear", hops=1)  # doctest: +SKIP
         """
         check_arguments(hops)
-        firms, _designations, members, edges, segments, cid = self._leader_inputs(region, chain)
+        firms, _designations, members, edges, segments, cid = self._leader_inputs(region, chain, as_of)
         return finish_leader_reach(firms, members, edges, segments, cid, hops=hops)
 
     def weak_links(self, region: str | None = None, chain: str | None = None, *,
-                   dense_factor: float = 1.5) -> pd.DataFrame:
+                   dense_factor: float = 1.5, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Gaps, single-supplier dependencies, articulation points and problem-dense segments, as
         :func:`chaingraph.queries.weak_links`.
 
@@ -151,6 +157,8 @@ class SupplyQueries:
             Chain id or name (required: gaps are relative to a chain's segments).
         dense_factor : float
             A segment is problem-dense above this multiple of the chain's average observations per firm.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -170,7 +178,7 @@ class SupplyQueries:
         """
         if chain is None:
             raise ScopeError("weak_links needs a chain (gaps are relative to a chain's segments)")
-        params, cats = self._scope(region, chain, "catalog_segments")
+        params, cats = self._scope(region, chain, "catalog_segments", as_of=as_of)
 
         def work(tx: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
             return (_query(tx, "weak_links", 0, params, {**WEAK_FIRM_COLUMNS, "segment_ids": "list"}),
@@ -183,7 +191,8 @@ class SupplyQueries:
                                    cats["catalog_segments"], params["chain"], dense_factor=dense_factor)
 
     def exposure(self, problem: str, region: str | None = None, chain: str | None = None, *,
-                 max_hops: int | None = None, include_resolved: bool = False) -> pd.DataFrame:
+                 max_hops: int | None = None, include_resolved: bool = False,
+                 as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Firms exposed through supply paths to firms that have ``problem``, as :func:`chaingraph.queries.exposure`.
 
         The breadth-first search runs one supply step per Cypher call (``$frontier``), all in one
@@ -199,6 +208,8 @@ class SupplyQueries:
             Stop after this many supply steps (None: follow every path).
         include_resolved : bool
             Also start from firms whose latest status for the problem is resolved.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -220,7 +231,7 @@ class SupplyQueries:
         """
         if max_hops is not None and max_hops < 1:
             raise ValueError("max_hops must be at least 1")
-        params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems")
+        params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems", as_of=as_of)
         params.update(problem=match_problem(cats["catalog_problems"], problem), include_resolved=include_resolved)
         firm_schema = {c: t for c, t in REACHED_COLUMNS.items() if c not in ("hops", "via_id")}
 
@@ -240,7 +251,7 @@ class SupplyQueries:
                                  params["chain"])
 
     def chain_map(self, region: str | None = None, chain: str | None = None, *, dimension: str = "region",
-                  show_problems: bool = True) -> ChainMap:
+                  show_problems: bool = True, as_of: str | dt.date | None = None) -> ChainMap:
         """Nodes and edges of a region's chain map (or one chain across regions), as
         :func:`chaingraph.queries.chain_map`.
 
@@ -254,6 +265,8 @@ class SupplyQueries:
             ``industry`` adds one ``reg:`` node per firm region.
         show_problems : bool
             Include problem nodes and HAS_PROBLEM edges.
+        as_of : str or datetime.date, optional
+            The state on that date (``$as_of``; see :mod:`chaingraph.graph.asof`). None: the latest.
 
         Returns
         -------
@@ -274,12 +287,13 @@ class SupplyQueries:
         """
         if dimension not in ("region", "industry"):
             raise ScopeError(f"unknown map dimension '{dimension}'; use region, industry (or enterprise_map)")
-        params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems", "catalog_benchmarks")
+        params, cats = self._scope(region, chain, "catalog_segments", "catalog_problems", "catalog_benchmarks",
+                                   as_of=as_of)
         cid = params["chain"]
 
         def work(tx: Any) -> tuple[Any, ...]:
-            date, as_of = self._as_of(tx)
-            firms = _query(tx, "chain_map", 0, {**params, "as_of": as_of},
+            date, valid_on = self._as_of(tx, params["as_of"])
+            firms = _query(tx, "chain_map", 0, {**params, "valid_on": valid_on},
                            {**MAP_FIRM_COLUMNS, **MAP_OPTIONAL_COLUMNS, "segment_ids": "list"})
             supplies = _query(tx, "chain_map", 1, params, SUPPLY_COLUMNS)
             feeds = _query(tx, "chain_map", 2, params, FEED_COLUMNS)

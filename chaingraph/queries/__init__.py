@@ -12,6 +12,10 @@ weak_links          gaps, single-supplier dependencies, articulation points,
                     problem-dense segments
 exposure            firms downstream of firms that have a problem
 benchmark_gaps      measured values against domestic / international advanced levels
+problem_changes     the problem list at two dates (or of two builds) side by side
+compare_regions     problem shares across the sub-regions of a region
+ledger              the assistance ledger (帮扶台账); ledger_summary: its evaluation figures
+progress            each target of the action with its actual, share done and pace
 ==================  ==========================================================
 
 Example
@@ -21,11 +25,16 @@ Example
 
 from chaingraph.queries.benchmarks import benchmark_gaps
 from chaingraph.queries.chain_map import chain_map, enterprise_map
+from chaingraph.queries.changes import problem_changes, problem_changes_between
+from chaingraph.queries.compare import compare_regions
 from chaingraph.queries.composition import composition
 from chaingraph.queries.exposure import exposure
 from chaingraph.queries.leaders import leader_reach, leaders
+from chaingraph.queries.ledger import ledger, ledger_summary
 from chaingraph.queries.problems import common_problems
+from chaingraph.queries.progress import progress
 from chaingraph.queries.weak_links import weak_links
 
-__all__ = ["benchmark_gaps", "chain_map", "common_problems", "composition", "enterprise_map", "exposure",
-           "leader_reach", "leaders", "weak_links"]
+__all__ = ["benchmark_gaps", "chain_map", "common_problems", "compare_regions", "problem_changes",
+           "problem_changes_between", "composition", "enterprise_map", "exposure",
+           "leader_reach", "leaders", "ledger", "ledger_summary", "progress", "weak_links"]

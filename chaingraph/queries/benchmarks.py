@@ -11,10 +11,13 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from chaingraph.graph.aggregates import latest_measurements
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.queries._common import empty, resolve_scope
 
@@ -80,7 +83,7 @@ STAT_COLUMNS: dict[str, str] = {
 
 
 def benchmark_gaps(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
-                   detail: bool = False) -> pd.DataFrame:
+                   detail: bool = False, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Measured values of the scope's firms against advanced levels.
 
     Parameters
@@ -91,6 +94,9 @@ def benchmark_gaps(graph: ChainGraph, region: str | None = None, chain: str | No
     detail : bool
         One row per firm × metric instead of one per metric.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -105,6 +111,7 @@ def benchmark_gaps(graph: ChainGraph, region: str | None = None, chain: str | No
     -------
     >>> benchmark_gaps(g, "330502", "childrenswear")[["metric", "mean", "gap_domestic"]]  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     scope = resolve_scope(graph, region, chain)
     t = graph.tables
     latest = latest_values(graph, scope)

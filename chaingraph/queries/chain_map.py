@@ -18,10 +18,13 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from chaingraph.errors import ScopeError
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph
 from chaingraph.queries._common import certified_mask, empty, leader_positions, size_zh, take
 from chaingraph.queries._frames import firm_segments, ordered_segments
@@ -337,7 +340,7 @@ def _inputs(graph: ChainGraph, positions: np.ndarray, leaders: np.ndarray,
 
 
 def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
-              dimension: str = "region", show_problems: bool = True) -> ChainMap:
+              dimension: str = "region", show_problems: bool = True, as_of: str | dt.date | None = None) -> ChainMap:
     """Nodes and edges of a region's chain map (or one chain across regions).
 
     Parameters
@@ -352,6 +355,9 @@ def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = 
     show_problems : bool
         Include problem nodes and HAS_PROBLEM edges.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     ChainMap
@@ -366,6 +372,7 @@ def chain_map(graph: ChainGraph, region: str | None = None, chain: str | None = 
     -------
     >>> cm = chain_map(g, "330502", "childrenswear")  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     if dimension not in ("region", "industry"):
         raise ScopeError(f"unknown map dimension '{dimension}'; use region, industry (or enterprise_map)")
     scope = graph.scope(region=region, chain=chain)

@@ -7,10 +7,13 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from chaingraph.graph.aggregates import STATUSES
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.model import ENUM_ZH, ENUMS
 from chaingraph.queries._common import certified_mask, empty, resolve_scope, size_unknown_zh
@@ -66,7 +69,7 @@ under ``size == "unknown"`` (a missing ``size`` is read as ``unknown`` too)."""
 _SUMS = [c for c in COUNT_COLUMNS if c not in ("segment_id", "size")]
 
 
-def composition(graph: ChainGraph, region: str | None = None, chain: str | None = None) -> pd.DataFrame:
+def composition(graph: ChainGraph, region: str | None = None, chain: str | None = None, *, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Enterprises of a region's chain by segment × size class, with quality measures.
 
     A firm working in several segments is counted in each. ``certified`` counts
@@ -82,6 +85,9 @@ def composition(graph: ChainGraph, region: str | None = None, chain: str | None 
     chain : str, optional
         Chain id or name; None covers every chain (segments of all chains).
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -97,6 +103,7 @@ def composition(graph: ChainGraph, region: str | None = None, chain: str | None 
     -------
     >>> composition(g, "330502", "childrenswear").query("size == 'all'")  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     scope = resolve_scope(graph, region, chain)
     return finish_composition(composition_counts(graph, scope), graph.tables["segments"])
 

@@ -16,11 +16,14 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from chaingraph.errors import ScopeError
 from chaingraph.graph.aggregates import STATUSES
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.queries._common import empty, resolve_scope, size_zh, take
 from chaingraph.queries._frames import primary_segments
@@ -100,7 +103,7 @@ def resolve_problem(graph: ChainGraph, problem: str) -> int:
 
 
 def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: str | None = None, *,
-             max_hops: int | None = None, include_resolved: bool = False) -> pd.DataFrame:
+             max_hops: int | None = None, include_resolved: bool = False, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Firms exposed, through supply paths, to firms that have ``problem``.
 
     Parameters
@@ -115,6 +118,9 @@ def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: 
     include_resolved : bool
         Also start from firms whose latest status for the problem is resolved.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -132,6 +138,7 @@ def exposure(graph: ChainGraph, problem: str, region: str | None = None, chain: 
     -------
     >>> exposure(g, "色牢度不达标", "330502", "childrenswear", max_hops=2)  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     if max_hops is not None and max_hops < 1:
         raise ValueError("max_hops must be at least 1")
     prob = resolve_problem(graph, problem)

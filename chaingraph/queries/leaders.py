@@ -22,10 +22,13 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.queries._common import designated_leaders, empty, resolve_scope, size_zh
 from chaingraph.queries._frames import primary_segments, supply_digraph
@@ -96,7 +99,7 @@ def check_arguments(hops: int, candidates: int = 0) -> None:
 
 
 def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = None, *, hops: int = 2,
-            candidates: int = 10) -> pd.DataFrame:
+            candidates: int = 10, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Designated leaders and the strongest data-driven candidates of a region's chain.
 
     Parameters
@@ -109,6 +112,9 @@ def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = No
     candidates : int
         How many non-designated candidates to list.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -125,6 +131,7 @@ def leaders(graph: ChainGraph, region: str | None = None, chain: str | None = No
     -------
     >>> leaders(g, "330502", "childrenswear", hops=2)[["role_zh", "enterprise", "score"]]  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     check_arguments(hops, candidates)
     scope = resolve_scope(graph, region, chain)
     firms, members, edges = scope_inputs(graph, scope)
@@ -280,7 +287,7 @@ def finish_leaders(firms: pd.DataFrame, designations: pd.DataFrame, members: pd.
 
 
 def leader_reach(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
-                 hops: int = 2) -> pd.DataFrame:
+                 hops: int = 2, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Small and micro firms each designated leader reaches within ``hops`` supply steps.
 
     Parameters
@@ -289,6 +296,9 @@ def leader_reach(graph: ChainGraph, region: str | None = None, chain: str | None
     region, chain : str, optional
     hops : int
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -305,6 +315,7 @@ def leader_reach(graph: ChainGraph, region: str | None = None, chain: str | None
     -------
     >>> leader_reach(g, "吴兴区", "童装", hops=1)  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     check_arguments(hops)
     scope = resolve_scope(graph, region, chain)
     firms, members, edges = scope_inputs(graph, scope)

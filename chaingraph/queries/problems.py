@@ -32,12 +32,15 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chaingraph.graph.aggregates import SOURCES, sources_text
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph
 from chaingraph.queries._common import empty, wilson_lower
 from chaingraph.queries.problem_counts import (  # noqa: F401  (re-exported: these lived here)
@@ -103,7 +106,7 @@ COLUMNS: dict[str, str] = {
 
 def common_problems(graph: ChainGraph, region: str | None = None, chain: str | None = None,
                     segment: str | None = None, *, min_firms: int = MIN_FIRMS, min_share: float = MIN_SHARE,
-                    include_resolved: bool = True) -> pd.DataFrame:
+                    include_resolved: bool = True, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """The regional industry's list of common quality problems.
 
     Parameters
@@ -122,6 +125,9 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     include_resolved : bool
         Count firms whose latest status for the problem is ``resolved``.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -139,6 +145,7 @@ def common_problems(graph: ChainGraph, region: str | None = None, chain: str | N
     -------
     >>> common_problems(g, "吴兴区", "童装", min_firms=5)  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     check_thresholds(min_firms, min_share)
     code = graph.resolve_region(region) if region is not None else None
     cid = graph.resolve_chain(chain) if chain is not None else None

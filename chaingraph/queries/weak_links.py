@@ -17,10 +17,13 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from chaingraph.graph.asof import graph_as_of
 from chaingraph.graph.core import ChainGraph, Scope
 from chaingraph.queries._common import empty, resolve_scope, take
 from chaingraph.queries._frames import firm_segments, ordered_segments, primary_segments, supply_digraph
@@ -50,7 +53,7 @@ KIND_ZH = {"gap": "补链缺口", "single_supplier": "单一供应依赖", "arti
 
 
 def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None = None, *,
-               dense_factor: float = 1.5) -> pd.DataFrame:
+               dense_factor: float = 1.5, as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Gaps, single-supplier dependencies, articulation points and problem-dense segments.
 
     Parameters
@@ -64,6 +67,9 @@ def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None =
         A segment is problem-dense above this multiple of the chain's average
         observations per firm.
 
+    as_of : str or datetime.date, optional
+        The state on that date (:func:`~chaingraph.graph.asof.graph_as_of`): later observations,
+        measurements, certificates, assistance and designations are ignored. None: the latest state.
     Returns
     -------
     pandas.DataFrame
@@ -78,6 +84,7 @@ def weak_links(graph: ChainGraph, region: str | None = None, chain: str | None =
     -------
     >>> weak_links(g, "330502", "childrenswear").groupby("kind").size()  # doctest: +SKIP
     """
+    graph = graph_as_of(graph, as_of)
     from chaingraph.errors import ScopeError
 
     if chain is None:

@@ -72,7 +72,7 @@ def _finalise_types(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     out = {}
     for f in table.fields:
         s = typed[f.name]
-        if f.type in ("id", "text", "uscc", "adcode", "enum", "stock_code", "firm_ref"):
+        if f.type in ("id", "text", "uscc", "adcode", "enum", "enum_set", "stock_code", "firm_ref"):
             s = s.astype("str") if s.notna().any() else pd.Series(pd.NA, index=s.index, dtype="str")
         elif f.type == "int":
             s = s.astype("Int64")
@@ -141,6 +141,8 @@ def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region
             aliases = ident.aliases
             for pos, column, values, code, message in ident.issues:
                 run.rows.add(pos, column, values, code, message)
+        if name == "targets":
+            typed = _target_ids(typed)
         run.check_references(typed)
         pre = run.row_issues()
         error = run.error_mask(pre)
@@ -221,6 +223,18 @@ def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region
     all_issues = all_issues.astype({"row": "Int64"})
     return ValidationResult(ds.name, accepted, rejects, all_issues.reset_index(drop=True),
                             pd.DataFrame(summary, columns=SUMMARY_COLUMNS), sources, strict, references)
+
+
+def _target_ids(typed: pd.DataFrame) -> pd.DataFrame:
+    """Targets without an ``id`` get ``metric|region_code|chain_id`` (blank parts for the whole country / every
+    chain), so one target per metric and scope."""
+    if "id" not in typed or not len(typed):
+        return typed
+    part = [typed[c].astype(object).where(typed[c].notna(), "").astype(str) for c in ("metric", "region_code",
+                                                                                      "chain_id")]
+    derived = part[0] + "|" + part[1] + "|" + part[2]
+    ok = typed["metric"].notna()
+    return typed.assign(id=typed["id"].where(typed["id"].notna() | ~ok, derived))
 
 
 def _add_segment_shortcut(ops: pd.DataFrame, shortcut: pd.DataFrame | None

@@ -19,6 +19,7 @@ import pandas as pd
 from chaingraph.ingest import codes as codes
 from chaingraph.ingest import parse as parse
 from chaingraph.ingest.firms import normalise_stock_codes
+from chaingraph.ingest.parse.choices import SET_SEPARATOR, join_enum_set
 from chaingraph.ingest.readers import NotStreamable, RawPart
 from chaingraph.ingest.regions import load_regions
 from chaingraph.model import FIRM, TABLES, Table, header_map, normalise_header
@@ -333,7 +334,7 @@ class _TableRun:
         if not dup_key.any():
             return conflict, merged
         d_pos = ok_pos[dup_key]
-        d = typed.iloc[d_pos]
+        d = self._union_sets(typed, d_pos, key)
         rows = pd.Series(self.row_no[d_pos], index=d.index)
         files = pd.Series(np.asarray([self.parts[i].file for i in self.part_idx[d_pos]], dtype=object),
                           index=d.index)
@@ -361,6 +362,24 @@ class _TableRun:
                 self.rows.add(m_pos, None, None, "duplicate_merged",
                               ("exact duplicate of " + first_label[later]).to_numpy())
         return conflict, merged
+
+    def _union_sets(self, typed: pd.DataFrame, d_pos: np.ndarray, key: list[str]) -> pd.DataFrame:
+        """Rows sharing a key: each multi-valued (``enum_set``) column takes the union of the group's values, in
+        ``typed`` itself, so rows that differ only there (effects given one per row) merge as duplicates."""
+        d = typed.iloc[d_pos]
+        for f in self.table.fields:
+            if f.type != "enum_set" or f.enum is None:
+                continue
+            group = d.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+            union: dict[int, set[str]] = {}
+            for g, v in zip(group.tolist(), d[f.name].tolist(), strict=True):
+                if isinstance(v, str):
+                    union.setdefault(g, set()).update(v.split(SET_SEPARATOR))
+            values = [join_enum_set(list(union[g]), f.enum) if g in union else None for g in group.tolist()]
+            col = typed.columns.get_loc(f.name)
+            typed.iloc[d_pos, col] = pd.Series(values, dtype=typed[f.name].dtype).to_numpy()
+            d = typed.iloc[d_pos]
+        return d
 
     # -- outcome -----------------------------------------------------------------------
     def row_issues(self) -> pd.DataFrame:

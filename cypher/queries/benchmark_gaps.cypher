@@ -4,12 +4,15 @@
 // undated first) counts. Cypher counts, chaingraph.queries.benchmarks finishes (finish_benchmark_gaps,
 // finish_benchmark_detail: levels, gaps signed so that positive means behind, shares, linked problems),
 // as for the embedded engine.
-// parameters: region_prefix, chain
+// $as_of (a date, null = no filter): the state on that date; measurements after it are left out, undated ones
+// always count (chaingraph.graph.asof).
+// parameters: region_prefix, chain, as_of
 //
 // 1. Per metric: firms measured, mean, median, extremes, firms meeting each advanced level
 //    (higher_is_better missing = true).
 MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR m.measured_on IS NULL OR m.measured_on <= $as_of)
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH e, b, m
 ORDER BY m.measured_on IS NOT NULL, m.measured_on
@@ -27,6 +30,7 @@ RETURN b.id AS benchmark_id,
 // 2. detail=True: one row per firm x metric, the latest measurement.
 MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR m.measured_on IS NULL OR m.measured_on <= $as_of)
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH e, b, m
 ORDER BY m.measured_on IS NOT NULL, m.measured_on

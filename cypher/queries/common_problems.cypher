@@ -9,7 +9,9 @@
 // observed_on, undated first, same-day ones by source; collect() skips nulls; none recorded = 'open'),
 // the number of observations and the evidence sources. $include_resolved = false leaves out the pairs
 // whose latest status is 'resolved', from every count.
-// parameters: region_prefix, chain, segment, include_resolved
+// $as_of (a date, null = no filter): the state on that date: observations after it, designations (LEADS since)
+// and measurements after it are left out; undated ones always count (chaingraph.graph.asof).
+// parameters: region_prefix, chain, segment, include_resolved, as_of
 //
 // 1. Scope firms grouped by their segments: the scope size is the sum of `firms`, a segment's size the
 //    sum over the rows that list it.
@@ -28,6 +30,7 @@ WITH e, [(e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain)
          WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain | s.id] AS segment_ids
 WHERE size(segment_ids) > 0
 MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, segment_ids, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, segment_ids, p,
@@ -52,12 +55,14 @@ RETURN p.id AS problem_id,
 MATCH (e:Enterprise)-[l:LEADS]->(lc:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR lc.id = $chain)
+  AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
   AND EXISTS {
     (e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain
   }
 WITH DISTINCT e
 MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, p, coalesce(collect(o.status)[-1], 'open') AS status
@@ -67,6 +72,7 @@ RETURN p.id AS problem_id, e.name AS enterprise;
 // 4. The scope's mean of each benchmark metric over the firms' latest measurements (undated first).
 MATCH (e:Enterprise)-[m:MEASURED]->(b:Benchmark)
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR m.measured_on IS NULL OR m.measured_on <= $as_of)
   AND EXISTS {
     (e)-[:OPERATES_IN]->(s:Segment)-[:PART_OF]->(c:Chain) WHERE s.id = $segment OR $segment IS NULL AND c.id = $chain
   }

@@ -5,14 +5,16 @@
 // (null: every segment), a firm counted in each segment it works in. Per firm: its observations (all
 // problems) and their severity sum; whether any problem's latest recorded status (observations by
 // observed_on, undated first, same-day by source; collect() skips nulls; none recorded = 'open') is open
-// or improving; whether it is certified: the QMS flag, or a certificate not expired on $as_of (the data
-// date, data_date.cypher).
-// parameters: region_prefix, chain, as_of
+// or improving; whether it is certified: the QMS flag, or a certificate not expired on $valid_on ($as_of, else
+// the data date, data_date.cypher). $as_of (a date, null = no filter): observations observed and certificates
+// issued after it are left out; undated ones always count (chaingraph.graph.asof).
+// parameters: region_prefix, chain, as_of, valid_on
 MATCH (e:Enterprise)-[:OPERATES_IN]->(s:Segment)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL OR EXISTS { (s)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH DISTINCT e, s
 OPTIONAL MATCH (e)-[o:HAS_PROBLEM]->(p:Problem)
+WHERE $as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of
 WITH e, s, p, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source
 WITH e, s, p, coalesce(collect(o.status)[-1], 'open') AS status, count(o) AS n, sum(o.severity) AS severity_sum
@@ -28,7 +30,9 @@ RETURN s.id AS segment_id,
        count(CASE WHEN e.qms_certified THEN e END) AS qms_certified,
        count(CASE WHEN coalesce(e.qms_certified, false)
                     OR EXISTS { (e)-[cert:CERTIFIED]->(:CertificationBody)
-                                WHERE cert.expires IS NULL OR cert.expires >= $as_of } THEN e END) AS certified,
+                                WHERE (cert.expires IS NULL OR cert.expires >= $valid_on)
+                                  AND ($as_of IS NULL OR cert.issued IS NULL OR cert.issued <= $as_of) } THEN e END)
+         AS certified,
        count(CASE WHEN open THEN e END) AS with_open_problems,
        sum(n_obs) AS n_obs,
        sum(sev_sum) AS sev_sum

@@ -5,12 +5,15 @@
 // smallest-id supplier in the frontier, as the embedded search does over the supplies table in key
 // order. Plain Cypher has no first-visit BFS without APOC. chaingraph.queries.exposure.finish_exposure
 // finishes the frame, as for the embedded engine.
-// parameters: region_prefix, chain, problem, include_resolved, frontier, ids
+// $as_of (a date, null = no filter): the state on that date; observations after it are left out, undated ones
+// always count (chaingraph.graph.asof).
+// parameters: region_prefix, chain, problem, include_resolved, as_of, frontier, ids
 //
 // 1. The affected firms: scope firms with problem $problem whose latest recorded status (undated first,
 //    same-day by source; none recorded = 'open') is not 'resolved', unless $include_resolved.
 MATCH (e:Enterprise)-[o:HAS_PROBLEM]->(p:Problem {id: $problem})
 WHERE e.region_code STARTS WITH $region_prefix
+  AND ($as_of IS NULL OR o.observed_on IS NULL OR o.observed_on <= $as_of)
   AND ($chain IS NULL OR EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
 WITH e, o
 ORDER BY o.observed_on IS NOT NULL, o.observed_on, o.source

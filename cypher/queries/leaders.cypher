@@ -4,7 +4,9 @@
 // steps, the shortlist and the scores are computed on these rows by chaingraph.queries.leaders
 // (finish_leaders, finish_leader_reach: networkx), as for the embedded engine: plain Cypher has no
 // PageRank without GDS.
-// parameters: region_prefix, chain
+// $as_of (a date, null = no filter): the state on that date; designations (LEADS since) after it are left out, undated ones
+// always count (chaingraph.graph.asof).
+// parameters: region_prefix, chain, as_of
 //
 // 1. Scope firms: size, segments in the chain, and whether the firm leads the chain ($chain null: any
 //    chain) for a region that contains it (LOCATED_IN, then WITHIN up to the designation's region).
@@ -19,6 +21,7 @@ RETURN e.id AS enterprise_id,
        EXISTS {
          (e)-[l:LEADS]->(lc:Chain)
          WHERE ($chain IS NULL OR lc.id = $chain)
+           AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
            AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
        } AS designated;
 //
@@ -27,6 +30,7 @@ MATCH (e:Enterprise)-[l:LEADS]->(c:Chain)
 WHERE e.region_code STARTS WITH $region_prefix
   AND ($chain IS NULL
        OR c.id = $chain AND EXISTS { (e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(:Chain {id: $chain}) })
+  AND ($as_of IS NULL OR l.since IS NULL OR l.since <= $as_of)
   AND EXISTS { (e)-[:LOCATED_IN]->(:Region)-[:WITHIN*0..2]->(:Region {code: l.region_code}) }
 RETURN e.id AS enterprise_id, l.region_code AS region_code, l.since AS since;
 //

@@ -18,6 +18,8 @@ CREATE CONSTRAINT chaingraph_benchmark_id IF NOT EXISTS
 FOR (n:Benchmark) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chaingraph_certification_body_id IF NOT EXISTS
 FOR (n:CertificationBody) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT chaingraph_target_id IF NOT EXISTS
+FOR (n:Target) REQUIRE n.id IS UNIQUE;
 
 // Scoped queries. A region scope is a code prefix (330000 -> '33', 330500 -> '3305',
 // 330502 -> '330502'), so enterprises in scope are `e.region_code STARTS WITH $prefix`:

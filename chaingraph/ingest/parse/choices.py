@@ -1,4 +1,5 @@
-"""Closed sets of values: yes/no cells (:func:`parse_bool`) and enumerations (:func:`parse_enum`).
+"""Closed sets of values: yes/no cells (:func:`parse_bool`), enumerations (:func:`parse_enum`) and several values
+of one enumeration in a cell (:func:`parse_enum_set`).
 
 Example
 -------
@@ -7,6 +8,8 @@ Example
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -124,3 +127,82 @@ def parse_enum(s: pd.Series, enum: str) -> Parsed:
                      _say(_show(pc.filter(stripped, pa.array(~found))), f"is not a {enum}; allowed: {allowed}"))
     values = canon.take(pa.array(where, mask=where < 0)) if c.n else pa.array([], pa.large_string())
     return _finish(c, values, where >= 0, acc, blank_u, ENUM_INVALID, f"a {enum}")
+
+
+SET_SEPARATOR = "、"
+"""How :func:`parse_enum_set` joins the canonical values of a cell."""
+_SET_SPLIT = re.compile(r"[、;；,，/／|\n]+")
+
+
+def join_enum_set(values: list[str], enum: str) -> str:
+    """Canonical values of ``enum`` joined by 、 in the enumeration's order, each once.
+
+    Raises
+    ------
+    KeyError
+        If a value is not a canonical value of ``enum``.
+
+    Example
+    -------
+    >>> join_enum_set(["cost", "awareness", "cost"], "effect")
+    'awareness、cost'
+    """
+    order = {k: i for i, k in enumerate(model.ENUMS[enum])}
+    return SET_SEPARATOR.join(sorted(set(values), key=order.__getitem__))
+
+
+def parse_enum_set(s: pd.Series, enum: str) -> Parsed:
+    """Parse cells holding several values of one enumeration (``质量意识提升、成本下降``).
+
+    A cell is split on 、 ; ， , / | and line breaks (full-width forms too); each part must be a spelling
+    of ``enum`` (as :func:`parse_enum`), else the cell is ``enum_invalid`` with a message naming the part and
+    listing the allowed values. The value is the canonical values joined by 、 in the enumeration's order
+    (:func:`join_enum_set`), so two spellings of one set compare equal.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Raw cells.
+    enum : str
+        Name of the enumeration, e.g. ``"effect"``.
+
+    Returns
+    -------
+    Parsed
+        ``values`` has dtype ``str``.
+
+    Raises
+    ------
+    TypeError
+        If ``s`` is not a Series.
+    ValueError
+        If ``enum`` is not a known enumeration.
+
+    Example
+    -------
+    >>> parse_enum_set(pd.Series(["成本下降；质量意识提升", "成本下降、更好看"]), "effect").values.tolist()
+    ['awareness、cost', nan]
+    """
+    if enum not in model.ENUMS:
+        raise ValueError(f"unknown enumeration {enum!r}; known: {', '.join(model.ENUMS)}")
+    lookup = {_fold(" ".join(k.split())): v for k, v in model.enum_lookup(enum).items()}
+    allowed = "、".join(model.ENUM_ZH[enum].values())
+    c = _cells(s)
+    acc = _Acc(c.n)
+    blank_u = np.zeros(c.n, dtype=bool)
+    pos, raw = _texts(c)
+    pos, stripped, _norm = _prepare(pos, raw, acc, blank_u)
+    out: list[str | None] = [None] * c.n
+    bad_pos, bad_msg = [], []
+    for p, text in zip(pos.tolist(), stripped.to_pylist(), strict=True):
+        parts = [t for t in (_fold(" ".join(x.split())) for x in _SET_SPLIT.split(text)) if t]
+        unknown = [t for t in parts if t not in lookup]
+        if unknown or not parts:
+            bad_pos.append(p)
+            bad_msg.append(f"{unknown[0] if unknown else text!r} is not an allowed {enum}; allowed: {allowed}")
+        else:
+            out[p] = join_enum_set([lookup[t] for t in parts], enum)
+    if bad_pos:
+        acc.flag(np.asarray(bad_pos, dtype=np.intp), ENUM_INVALID, bad_msg)
+    valid = np.array([v is not None for v in out], dtype=bool)
+    return _finish(c, pa.array(out, type=pa.large_string()), valid, acc, blank_u, ENUM_INVALID, f"{enum} values")

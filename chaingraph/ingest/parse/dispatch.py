@@ -12,7 +12,7 @@ import pandas as pd
 
 from chaingraph import model
 from chaingraph.ingest.parse._base import Parsed
-from chaingraph.ingest.parse.choices import parse_bool, parse_enum
+from chaingraph.ingest.parse.choices import parse_bool, parse_enum, parse_enum_set
 from chaingraph.ingest.parse.dates import parse_date
 from chaingraph.ingest.parse.numbers import parse_float, parse_int, parse_money
 from chaingraph.ingest.parse.text import parse_id, parse_text
@@ -26,6 +26,7 @@ PARSERS = {
     "date": parse_date,
     "bool": parse_bool,
     "enum": parse_enum,
+    "enum_set": parse_enum_set,
 }
 """Parser per field type (``uscc`` and ``adcode`` have their own modules)."""
 
@@ -61,10 +62,10 @@ def parse_field(s: pd.Series, field: model.Field) -> Parsed:
     t = field.type
     if t in ("int", "float", "money"):
         return PARSERS[t](s, minimum=field.minimum, maximum=field.maximum)
-    if t == "enum":
+    if t in ("enum", "enum_set"):
         if not field.enum:
             raise ValueError(f"field {field.name!r} is an enum without an enumeration name")
-        return parse_enum(s, field.enum)
+        return PARSERS[t](s, field.enum)
     if t in ("text", "id", "date", "bool"):
         return PARSERS[t](s)
     if t in ("stock_code", "firm_ref"):
