@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from chaingraph.cli.app import _DEMO_STEPS, _open_backend, cli
+from chaingraph.queries.map_context import add_chain_context
 
 
 @cli.command("map")
@@ -32,8 +33,17 @@ from chaingraph.cli.app import _DEMO_STEPS, _open_backend, cli
 @click.option("--hide-problems", is_flag=True, help="Start with problem hot spots hidden (a switch shows them).")
 @click.option("--max-nodes", default=2500, show_default=True, type=click.IntRange(min=10),
               help="Above this many firms: a segment summary page plus one page per segment.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The chain as it was on DATE (later observations, certificates, designations ignored).")
+@click.option("--chain-limit", default=600, show_default=True, type=click.IntRange(min=1),
+              help="Without --chain (one band per chain): a chain with more firms is shown as its segment summary "
+                   "in its band, with a page of its own.")
+@click.option("--max-pages", default=40, show_default=True, type=click.IntRange(min=1),
+              help="Most HTML files one map writes (the main page included).")
+@click.option("--png", "png", type=click.Path(path_type=Path), default=None,
+              help="Also write a PNG snapshot of the main page (needs Chromium).")
 def map_cmd(source, region, chain, dimension, enterprise, hops, output, color_by, size_by, hide_problems,
-            max_nodes) -> None:
+            max_nodes, as_of, chain_limit, max_pages, png) -> None:
     """Write the interactive chain map (强链图谱) as self-contained HTML that opens offline."""
     from chaingraph.queries import chain_map, enterprise_map
     from chaingraph.render.html import write_map_html
@@ -42,14 +52,21 @@ def map_cmd(source, region, chain, dimension, enterprise, hops, output, color_by
     if enterprise:
         cm = enterprise_map(b.graph, enterprise, hops=hops)
     else:
-        cm = chain_map(b.graph, region, chain, dimension=dimension)
+        cm = chain_map(b.graph, region, chain, dimension=dimension, as_of=as_of.date() if as_of else None)
+        add_chain_context(b.graph, cm, region, as_of.date() if as_of else None)
     paths = write_map_html(cm, output, color_by=color_by, size_by=size_by, show_problems=not hide_problems,
-                           max_nodes=max_nodes)
+                           max_nodes=max_nodes, chain_limit=chain_limit, max_pages=max_pages)
     counts = cm.meta.get("counts", {})
     click.echo(f"{cm.meta['title']}: {counts.get('enterprises', 0)} firms, {counts.get('supply_edges', 0)} supply "
                f"edges, {counts.get('problems', 0)} problems")
+    size = sum(p.stat().st_size for p in paths)
+    click.echo(f"wrote {len(paths)} file(s), {size / 1e6:.1f} MB (at most {max_pages}: --max-pages):")
     for p in paths:
-        click.echo(f"wrote {p}")
+        click.echo(f"  {p}")
+    if png:
+        from chaingraph.render.snapshot import snapshot_png
+
+        click.echo(f"wrote {snapshot_png(paths[0], png)}")
 
 
 def _demo_map(g, out: Path) -> list[Path]:

@@ -55,6 +55,10 @@ UNASSIGNED = "__unassigned__"
 
 SINGLE_BAND = "__all__"
 
+HTML_REPR: dict[str, Any] = {}
+"""``"html"``: the function that draws a :class:`ChainMap` for a notebook (``ChainMap._repr_html_``);
+:mod:`chaingraph.render` registers it when imported (a query does not import the renderer)."""
+
 
 class InvalidChainMap(ChainGraphError, ValueError):
     """A :class:`ChainMap` breaks its structural contract (also a ``ValueError``)."""
@@ -90,6 +94,22 @@ class ChainMap:
     nodes: pd.DataFrame
     edges: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str | None:
+        """The map inline in a notebook (a sandboxed ``<iframe srcdoc>``) once :mod:`chaingraph.render` is imported.
+
+        Raises
+        ------
+        ValueError
+            If the map breaks its contract.
+
+        Example
+        -------
+        >>> import chaingraph.render  # doctest: +SKIP
+        >>> cm  # in a notebook cell: the map  # doctest: +SKIP
+        """
+        draw = HTML_REPR.get("html")
+        return draw(self) if draw is not None else None
 
 
 def column(df: pd.DataFrame, name: str, default: Any = pd.NA) -> pd.Series:

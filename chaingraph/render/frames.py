@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from chaingraph.render.bands import header_lines
 from chaingraph.render.layout import ChainMap, column, flag, label_scale, segment_key
 from chaingraph.render.style import (
     CATEGORY_ZH,
@@ -182,6 +183,8 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
     out["hidden"] = False
     out["uscc"] = _text(column(n, "uscc")).where(kind == "enterprise", "")  # the credit code (search), not a key
     out["name"] = ""  # plain name where the display label differs (used in edge tooltips)
+    out["lr"] = np.nan  # label room (canvas units) of a firm whose name may be enlarged at the first zoom
+    out["wmax"] = np.nan  # widest a box (segment header) may grow
 
     # ---- enterprises --------------------------------------------------------
     e = (kind == "enterprise").to_numpy()
@@ -204,7 +207,13 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
         lead_size = round(22.0 * min(zoom, 1.5), 1)
         out.loc[e, "size"] = np.where(le, np.maximum(out.loc[e, "size"].to_numpy(dtype="float64"), lead_size),
                                       out.loc[e, "size"].to_numpy(dtype="float64"))
-        out.loc[e, "label"] = np.where(le, "【链主】" + label[e], label[e])
+        short = _text(column(en, "short_name"))
+        shown = short.where(short != "", label[e])
+        out.loc[e, "label"] = np.where(le, "【链主】" + shown, shown)
+        # firms of a column with few firms get room for a name readable at the page's first zoom
+        col_n = seg_key[e].map(seg_key[e].value_counts()).fillna(0).to_numpy()
+        out.loc[e, "lr"] = np.where(col_n <= FEW_FIRMS, float(pos.attrs.get("slot_width", 200.0)), np.nan)
+        reach = _reach_line(en)
         seg_name = seg_key[e].map(seg_label).astype("object")
         seg_name = seg_name.where(seg_name.notna(), _text(column(en, "segment_id"))).astype("str")
         rev = _fmt_num(column(en, "revenue"), 1)
@@ -223,6 +232,7 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
             + "　持有认证证书：" + _yes_no(column(en, "certified")),
             _region_line(en),
             _line("供应关系：", _fmt_num(column(en, "degree")), " 条"),
+            reach,
             _line("本环节外供需：", _text(column(en, "supply_outside"))),
             _line("质量问题（严重程度）：", probs),
             _line("最高严重程度：", sev),
@@ -254,8 +264,17 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
             out.loc[s, "size"] = (_scale(count, 18.0, 70.0) * zoom).to_numpy()
         else:
             out.loc[s, "shape"] = "box"
-        out.loc[s, "label"] = (head + stage[s] + " · " + label[s]
-                               + ("\n" + firms_line).where(firms_line != "", "")).to_numpy()
+        collapsed = flag(sn, "collapsed").to_numpy()
+        firms_line = firms_line + pd.Series(np.where(collapsed, "（汇总）", ""), index=sn.index)
+        text = (head + stage[s] + " · " + label[s] + ("\n" + firms_line).where(firms_line != "", ""))
+        heads = pos.attrs.get("header") or {}
+        widths = _header_widths(out.loc[s, "x"].to_numpy(dtype="float64"))
+        font = np.array([float(heads.get(i, {}).get("font", 18 * zoom)) for i in ids[s]])
+        wmax = np.array([float(heads.get(i, {}).get("w", w)) for i, w in zip(ids[s], widths, strict=True)])
+        out.loc[s, "font"] = np.round(font).astype("int64")
+        out.loc[s, "wmax"] = np.round(wmax, 1)
+        out.loc[s, "label"] = ["\n".join(header_lines(t, w - 20.0, f))
+                               for t, w, f in zip(text, wmax, font, strict=True)]
         out.loc[s, "title"] = _join_lines([
             "产业链环节：" + label[s] + pd.Series(np.where(kl, "（关键环节）", ""), index=sn.index),
             _line("上中下游：", stage[s]) + _line("　顺序：", _fmt_num(column(sn, "segment_order"))),
@@ -268,7 +287,8 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
             _line("有质量问题的企业：", _fmt_num(column(sn, "problem_count")), " 家") if summary
             else pd.Series("", index=sn.index),
             _line("主要问题：", _text(column(sn, "problems"))),
-            pd.Series("双击打开本环节企业图谱" if summary else "", index=sn.index),
+            pd.Series("双击打开本环节企业图谱" if summary else "", index=sn.index)
+            + pd.Series(np.where(collapsed, "本链企业较多，以环节汇总显示；双击打开本链图谱", ""), index=sn.index),
         ]).to_numpy()
 
     # ---- problems --------------------------------------------------------------
@@ -318,7 +338,47 @@ def _node_frame(cm: ChainMap, pos: pd.DataFrame, color_by: str, size_by: str,
         out.loc[c, "bw"] = 3.0
         out.loc[c, "font"] = round(20 * zoom)
         out.loc[c, "title"] = ("产业链：" + label[c]).to_numpy()
+        if cm.meta.get("banded"):
+            cn = n[c]
+            folded = flag(cn, "collapsed").to_numpy()
+            cnt = _fmt_num(column(cn, "enterprise_count"))
+            note = pd.Series(np.where(folded, "\n（环节汇总，双击打开）", ""), index=cn.index)
+            out.loc[c, "shape"] = "box"
+            out.loc[c, "font"] = round(16 * zoom ** 0.5)
+            out.loc[c, "label"] = (pd.Series([_wrap(t, 8) for t in label[c]], index=cn.index)
+                                   + _line("\n企业 ", cnt, " 家") + note).to_numpy()
+            out.loc[c, "title"] = ("产业链：" + label[c] + _line("\n企业：", cnt, " 家")
+                                   + pd.Series(np.where(folded, "\n企业较多，本带以环节汇总显示；双击打开本链图谱", ""),
+                                               index=cn.index)).to_numpy()
     out["name"] = label.where(out["label"] != label, "")
+    return out
+
+
+FEW_FIRMS = 40
+"""A column with at most this many firms gets its names enlarged to be readable at the page's first zoom
+(when they fit their slot); in fuller columns names show on hover and when zoomed in."""
+
+
+def _reach_line(en: pd.DataFrame) -> pd.Series:
+    """Leaders' reach: small and micro firms within the hops of ``leaders --reach`` (see :mod:`.reach`)."""
+    from chaingraph.render.reach import REACH_HOPS
+
+    smb = _fmt_num(column(en, "smb_reach"))
+    down, up = _fmt_num(column(en, "reach_down")), _fmt_num(column(en, "reach_up"))
+    detail = ("（下游企业 " + down + " 家、上游企业 " + up + " 家）").where((down != "") & (up != ""), "")
+    return _line(f"辐射带动：{REACH_HOPS} 级供应关系内中小微企业 ", smb, " 家") + detail.where(smb != "", "")
+
+
+def _header_widths(x: np.ndarray) -> np.ndarray:
+    """Widest a header box may be: the distance to the nearest header on its row, less a gap."""
+    if len(x) <= 1:
+        return np.full(len(x), 400.0)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    gap = np.diff(xs)
+    near = np.minimum(np.concatenate([[np.inf], gap]), np.concatenate([gap, [np.inf]]))
+    out = np.empty(len(x))
+    out[order] = np.clip(near - 24.0, 80.0, 600.0)
     return out
 
 

@@ -53,12 +53,23 @@ from pathlib import Path
 from typing import Any
 
 from chaingraph.errors import MissingDependency, OutputError
+from chaingraph.render.bands import (
+    DEFAULT_CHAIN_LIMIT,
+    band_chains,
+    chain_submap,
+    is_multi_chain,
+    split_problems,
+)
 from chaingraph.render.frames import _text
 from chaingraph.render.layout import DEFAULT_MAX_NODES, ChainMap, split_by_segment, summarise_segments
 from chaingraph.render.payload import build_payload
+from chaingraph.render.reach import add_reach
 from chaingraph.render.style import VIS_VERSION, ColorBy, SizeBy
 
 TEMPLATE_NAME = "map_template.html"
+
+MAX_PAGES = 40
+"""Most files one map writes (main page included)."""
 
 _MARKER = re.compile(r"@@CHAINMAP_([A-Z_]+)@@")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -190,6 +201,55 @@ def segment_file_names(stem: str, segment_ids: list[str]) -> dict[str, str]:
     return out
 
 
+Plan = list[tuple[Path, ChainMap, dict[str, Any]]]
+
+
+def _single(cm: ChainMap, path: Path, max_nodes: int, budget: int, parent: str | None) -> Plan:
+    """Pages of one chain's map: itself, or its segment summary plus per-segment pages (up to ``budget``)."""
+    up = {"parent": parent} if parent else {}
+    small = summarise_segments(cm, max_nodes=max_nodes)
+    if small is cm or budget <= 1:
+        return [(path, small, up)]
+    parts = split_by_segment(cm, max_nodes=max_nodes)
+    kept = list(parts)[:budget - 1]
+    names = segment_file_names(path.stem, list(parts))
+    label_of = dict(zip(cm.nodes["node_id"].astype("str"), _text(cm.nodes["label"]), strict=True))
+    links = [{"id": sid, "label": label_of.get(sid, sid), "file": names[sid]} for sid in kept]
+    if len(parts) > len(kept):
+        small.meta["pages_dropped"] = len(parts) - len(kept)
+    plan: Plan = [(path, small, {"segment_maps": links, **up})]
+    plan += [(path.with_name(names[sid]), parts[sid], {"parent": path.name}) for sid in kept]
+    return plan
+
+
+def _plan(cm: ChainMap, path: Path, max_nodes: int, chain_limit: int, max_pages: int) -> Plan:
+    """Every page to write for ``cm`` (the main one first), at most ``max_pages``."""
+    if not is_multi_chain(cm):
+        return _single(cm, path, max_nodes, max_pages, None)
+    banded = band_chains(cm, max_nodes=max_nodes, chain_limit=chain_limit)
+    split = split_problems(cm)
+    names = banded.meta.get("chain_names") or {}
+    files = segment_file_names(f"{path.stem}-chain", [f"seg:{c}" for c in banded.meta["collapsed"]])
+    budget = max_pages - 1
+    plan: Plan = []
+    links = []
+    dropped = 0
+    seg = banded.nodes[banded.nodes["kind"] == "segment"]
+    for c in banded.meta["collapsed"]:
+        if budget < 1:
+            dropped += 1
+            continue
+        target = path.with_name(files[f"seg:{c}"])
+        sub = _single(chain_submap(split, c), target, max_nodes, budget, path.name)
+        budget -= len(sub)
+        plan += sub
+        also = seg.loc[seg["chain_id"].astype("object") == c, "node_id"].astype("str").tolist()
+        links.append({"id": f"chain:{c}", "label": str(names.get(c, c)), "file": target.name, "also": also})
+    if dropped:
+        banded.meta["pages_dropped"] = dropped
+    return [(path, banded, {"segment_maps": links}), *plan]
+
+
 def write_map_html(
     cm: ChainMap,
     path: str | Path,
@@ -198,10 +258,15 @@ def write_map_html(
     size_by: SizeBy = "revenue",
     show_problems: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
+    chain_limit: int = DEFAULT_CHAIN_LIMIT,
+    max_pages: int = MAX_PAGES,
 ) -> list[Path]:
     """Write the chain map as self-contained HTML file(s).
 
-    Up to ``max_nodes`` enterprise nodes: one page at ``path`` with every firm.
+    A region map of several chains is drawn in chain bands (:mod:`chaingraph.render.bands`); each
+    collapsed chain gets its own page ``<stem>-chain-NN-<chain>.html`` (and, when it is itself too big,
+    its segment pages), at most ``max_pages`` files in all.
+    Otherwise, up to ``max_nodes`` enterprise nodes: one page at ``path`` with every firm.
     Above: a segment-level summary at ``path`` (see
     :func:`chaingraph.layout.summarise_segments`) and one enterprise-level page
     per segment beside it (``<stem>-NN-<segment>.html``, see
@@ -219,6 +284,12 @@ def write_map_html(
         Problem nodes shown when the page opens (a switch on the page toggles them).
     max_nodes : int
         Enterprise nodes drawn one by one on a single page.
+    chain_limit : int
+        On a map of several chains (drawn in bands): firms of one chain drawn one by one; a bigger chain
+        is collapsed to its segment summary in its band and gets its own page.
+    max_pages : int
+        Most files written for one map (the main page included); pages past it are not written and the
+        main page says how many.
 
     Returns
     -------
@@ -241,19 +312,12 @@ def write_map_html(
     [PosixPath('out/map.html')]
     """
     path = Path(path)
+    if max_pages < 1:
+        raise ValueError("max_pages must be at least 1")
     opts = {"color_by": color_by, "size_by": size_by, "show_problems": show_problems}
-    pages: list[tuple[Path, str]] = []
-    small = summarise_segments(cm, max_nodes=max_nodes)
-    if small is cm:
-        pages.append((path, render_map_html(cm, **opts)))
-    else:
-        parts = split_by_segment(cm, max_nodes=max_nodes)
-        names = segment_file_names(path.stem, list(parts))
-        label_of = dict(zip(cm.nodes["node_id"].astype("str"), _text(cm.nodes["label"]), strict=True))
-        links = [{"id": sid, "label": label_of.get(sid, sid), "file": names[sid]} for sid in parts]
-        pages.append((path, render_map_html(small, segment_maps=links, **opts)))
-        for sid, part in parts.items():
-            pages.append((path.with_name(names[sid]), render_map_html(part, parent=path.name, **opts)))
+    cm = add_reach(cm)
+    plan = _plan(cm, path, max_nodes, chain_limit, max_pages)
+    pages = [(target, render_map_html(part, **kw, **opts)) for target, part, kw in plan]
     written: list[Path] = []
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -536,6 +536,7 @@ def split_by_segment(cm: ChainMap, max_nodes: int = DEFAULT_MAX_NODES) -> dict[s
     lead_ids = set(ids[(kind == "enterprise") & flag(n, "is_leader")])
     chain_ids = set(ids[kind == "chain"])
     keys = _ordered_columns(n, segment_key(n))
+    seg_chain = dict(zip(ids[kind == "segment"], column(n, "chain_id")[kind == "segment"].astype("object"), strict=True))
     out: dict[str, ChainMap] = {}
     for key in keys:
         if key == UNASSIGNED:
@@ -543,9 +544,12 @@ def split_by_segment(cm: ChainMap, max_nodes: int = DEFAULT_MAX_NODES) -> dict[s
         own = set(seg_of.index[seg_of == key])
         links = sup & (src.isin(own) | tgt.isin(own))
         all_partners = (set(src[links]) | set(tgt[links])) - own
+        same = seg_chain.get(key)  # partners from other chains stay off a segment's page: it keeps to its chain
+        all_partners = {p for p in all_partners if same is None or seg_chain.get(seg_of.get(p)) in (same, None)}
         partners = all_partners if len(own) + len(all_partners) <= max_nodes else set()
         firms = own | partners
-        near = set(tgt[feeds & (src == key)]) | set(src[feeds & (tgt == key)])
+        near = {s for s in set(tgt[feeds & (src == key)]) | set(src[feeds & (tgt == key)])
+                if same is None or seg_chain.get(s) in (same, None)}
         segs = {key} | near | set(seg_of.reindex(list(partners)).dropna())
         agg = None
         if all_partners and not partners:
@@ -580,7 +584,11 @@ def split_by_segment(cm: ChainMap, max_nodes: int = DEFAULT_MAX_NODES) -> dict[s
         meta = dict(cm.meta)
         meta.update(segment=key, segment_label=label,
                     title=f"{cm.meta.get('title') or '质量认证强链图谱'} · {label}环节",
-                    partners_dropped=len(all_partners) - len(partners))
+                    partners_dropped=len(all_partners) - len(partners),
+                    counts={"enterprises": int((nodes["kind"] == "enterprise").sum()),
+                            "segments": int((nodes["kind"] == "segment").sum()),
+                            "problems": int((nodes["kind"] == "problem").sum()),
+                            "supply_edges": int((edges["type"].astype("str") == "SUPPLIES").sum())})
         meta.pop("summary", None)
         out[key] = ChainMap(nodes.reset_index(drop=True), edges, meta)
     return out

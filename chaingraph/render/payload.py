@@ -22,8 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chaingraph.render.bands import band_chains, is_multi_chain, layout_bands
+from chaingraph.render.flows import flow_edges
 from chaingraph.render.frames import _edge_frame, _node_frame, _text, _zoom
 from chaingraph.render.layout import DEFAULT_MAX_NODES, ChainMap, check_chain_map, column, flag, layout_chain
+from chaingraph.render.reach import add_reach
 from chaingraph.render.style import (
     CERT_COLORS,
     COMMON_PROBLEM_COLOR,
@@ -52,7 +55,7 @@ _SAFE_FILE = re.compile(r'^(?!\.)[^/\\:*?"<>|#%\x00-\x1f]+\.html?$')
 
 _SPARSE_DEFAULTS: dict[str, Any] = {
     "seg": "", "uscc": "", "name": "", "dash": False, "hidden": False, "product": "", "value": "", "severity": "",
-    "count": "", "label": "", "curve": False,
+    "count": "", "label": "", "curve": False, "back": False, "stub": False,
 }
 """Record keys left out of the JSON when they hold this value (the page reads a missing key as the default)."""
 
@@ -113,6 +116,9 @@ def _legend(color_by: str, size_by: str, has_focus: bool, summary: bool) -> list
     lines = [{"type": "line", "color": st["color"], "width": min(float(st["width"]), 6.0), "dash": st["dash"],
               "label": ("供应（汇总，线宽：关系数）" if summary and t == "SUPPLIES" else st["zh"])}
              for t, st in EDGE_STYLE.items()]
+    lines += [{"type": "line", "color": "#8e44ad", "width": 3.0, "dash": "dashed", "label": "环节回流（逆向流动，弧线）"},
+              {"type": "line", "color": EDGE_STYLE["FEEDS"]["color"], "width": 3.0, "dash": "dashed",
+               "label": "流向 / 来自其他产业链（止于边缘标签）"}]
     return [
         {"title": head, "items": [{"type": "shape", "shape": "dot", "color": c, "border": DEFAULT_BORDER, "label": t}
                                   for t, c in colours]},
@@ -161,6 +167,53 @@ def _backdrop(cm: ChainMap, nodes: pd.DataFrame, zoom: float) -> dict[str, list[
         bands = [{"x0": round(x0, 1), "x1": round(x1, 1), "y0": round(float(r.y0) - 32.0, 1),
                   "y1": round(float(r.y1) + 32.0, 1)} for _, r in ext.iterrows()]
     return {"columns": cols, "bands": bands}
+
+
+def _band_backdrop(pos: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Backdrop of a banded map: one band per chain, one tinted column per segment of it."""
+    cols = [{"x0": round(c["x0"], 1), "x1": round(c["x1"], 1), "y0": round(c["y0"], 1), "y1": round(c["y1"], 1),
+             "color": "#eef2f8"} for c in (pos.attrs.get("columns") or {}).values()]
+    bands = [{"x0": round(b["x0"], 1), "x1": round(b["x1"], 1), "y0": round(b["y0"], 1), "y1": round(b["y1"], 1)}
+             for b in pos.attrs.get("bands") or []]
+    return {"columns": cols, "bands": bands}
+
+
+def _left_out(meta: dict[str, Any], drawn: int, summary: bool, banded: bool) -> str:
+    """What the page leaves out, said in its counts line."""
+    bits = []
+    if banded:
+        folded = list(meta.get("collapsed") or [])
+        per = meta.get("chain_firms") or {}
+        if folded:
+            n = sum(int(per.get(c, 0)) for c in folded)
+            bits.append(f"逐一显示 {drawn:,} 家；{len(folded)} 条产业链的 {n:,} 家企业以环节汇总显示")
+        if meta.get("cross_supplies_dropped"):
+            bits.append(f"汇总链的跨链供应关系 {int(meta['cross_supplies_dropped']):,} 条未画出")
+    elif summary:
+        bits.append(f"逐一显示链主企业 {drawn:,} 家，其余以环节汇总")
+    if meta.get("problems_dropped"):
+        bits.append(f"各链只显示共性问题和最常见的问题热点，{int(meta['problems_dropped']):,} 项未画出")
+    if meta.get("partners_dropped"):
+        bits.append(f"其他环节的供需企业 {int(meta['partners_dropped']):,} 家未显示")
+    if meta.get("pages_dropped"):
+        bits.append(f"另有 {int(meta['pages_dropped'])} 个分图未生成")
+    return "；".join(bits)
+
+
+def _leader_list(cm: ChainMap) -> list[dict[str, Any]]:
+    """The side panel's leader list: name, segment and reach (small and micro firms reached)."""
+    n = cm.nodes
+    le = n[(n["kind"] == "enterprise") & flag(n, "is_leader")]
+    if le.empty:
+        return []
+    smb = pd.to_numeric(column(le, "smb_reach"), errors="coerce")
+    f = pd.DataFrame({"id": le["node_id"].astype("str"), "label": _text(le["label"]),
+                      "reach": smb.astype("float64"),
+                      "down": pd.to_numeric(column(le, "reach_down"), errors="coerce").astype("float64"),
+                      "up": pd.to_numeric(column(le, "reach_up"), errors="coerce").astype("float64")})
+    f = f.sort_values(["reach", "label"], ascending=[False, True], na_position="last").head(200)
+    return [{k: (None if isinstance(v, float) and not math.isfinite(v) else (int(v) if isinstance(v, float) else v))
+             for k, v in r.items()} for r in f.to_dict("records")]
 
 
 def _title(meta: dict[str, Any]) -> str:
@@ -224,11 +277,19 @@ def build_payload(
         raise ValueError(f"size_by must be 'revenue' or 'degree', not {size_by!r}")
     check_chain_map(cm)
     summary = bool(cm.meta.get("summary"))
-    if positions is None:
+    if is_multi_chain(cm):
+        cm = band_chains(cm)
+    banded = bool(cm.meta.get("banded"))
+    cm = add_reach(cm)
+    if positions is not None:
+        pos = positions
+    elif banded:
+        pos = layout_bands(cm)
+        pos.attrs["slot_width"] = 210.0
+    else:
         # a summary has few nodes but big ones (segments sized by firm count, leader stars): give them air
         pos = layout_chain(cm, row_height=96.0, header_gap=200.0) if summary else layout_chain(cm)
-    else:
-        pos = positions
+        pos.attrs["slot_width"] = 200.0
     nodes = _node_frame(cm, pos, color_by, size_by, show_problems)
     kind = nodes["kind"]
     n_firms = int((kind == "enterprise").sum())
@@ -237,14 +298,21 @@ def build_payload(
     detail = n_firms <= DETAIL_LINES_UP_TO and not summary
     switches = {"problems": bool(show_problems), "problem_edges": detail, "operates": detail, "supplies": True}
     edges = _edge_frame(cm, hidden_ids, switches, _zoom(pos))
+    nodes, edges = flow_edges(cm, nodes, edges, pos)
+    kind = nodes["kind"]
     focus = str(meta.get("focus") or "")
     if focus not in set(nodes["id"]):
         focus = ""
 
     firms = int(meta.get("enterprise_count", n_firms)) if summary else n_firms
+    if banded:
+        firms = int(sum((meta.get("chain_firms") or {}).values()))
     leaders = int(flag(cm.nodes, "is_leader")[cm.nodes["kind"] == "enterprise"].sum())
     counts = (f"企业 {firms:,} 家 · 链主企业 {leaders} 家 · 环节 {int((kind == 'segment').sum())} 个"
               f" · 问题热点 {int((kind == 'problem').sum())} 项")
+    left_out = _left_out(meta, n_firms, summary, banded)
+    if left_out:
+        counts += f"（{left_out}）"
     bits = []
     if meta.get("data_date"):
         bits.append(f"数据日期：{meta['data_date']}")
@@ -261,9 +329,16 @@ def build_payload(
         if meta.get("partners_dropped"):
             note = f"本页为“{meta.get('segment_label', '')}”环节的企业级图谱；企业过多，未显示其他环节的供需企业。"
 
-    seg_nodes = nodes[kind == "segment"].sort_values("x")
+    if banded:
+        note = "本图每条产业链一带（上游、中游、下游列对齐），各链的共性问题按本链的问题清单标记。"
+        if meta.get("collapsed"):
+            note += "企业较多的链以环节汇总显示，见左侧“分链企业图谱”，或双击该链打开。"
+    seg_nodes = nodes[kind == "segment"].sort_values(["y", "x"] if banded else "x")
     label_of = pd.Series(_text(cm.nodes["label"]).to_numpy(), index=cm.nodes["node_id"].astype("str").to_numpy())
-    segments = [{"id": i, "label": str(label_of.get(i, i))} for i in seg_nodes["id"]]
+    chain_name = cm.meta.get("chain_names") or {}
+    seg_chain = pd.Series(column(cm.nodes, "chain_id").astype("object").to_numpy(), index=label_of.index)
+    segments = [{"id": i, "label": (f"{chain_name.get(seg_chain.get(i), seg_chain.get(i))} · " if banded else "")
+                 + str(label_of.get(i, i))} for i in seg_nodes["id"]]
     n_edges = len(edges)
     big = n_edges > 2000 or len(nodes) > 2500
     options: dict[str, Any] = {
@@ -281,16 +356,19 @@ def build_payload(
     return {
         "meta": {"title": _title(meta), "subtitle": subtitle, "note": note, "summary": summary, "focus": focus,
                  "generator": "chaingraph", "vis": VIS_VERSION},
-        "nodes": _records(nodes, sparse=("seg", "uscc", "name", "dash", "hidden")),
+        "nodes": _records(nodes, sparse=("seg", "uscc", "name", "dash", "hidden", "lr", "wmax")),
         "edges": _records(edges, sparse=("product", "value", "severity", "count", "width", "label", "curve",
-                                          "hidden")),
+                                          "hidden", "back", "stub")),
         "edge_styles": EDGE_STYLE,
         "legend": _legend(color_by, size_by, bool(focus), summary),
         "segments": segments,
         "segment_maps": [m for m in (segment_maps or []) if _SAFE_FILE.match(m.get("file", ""))],
+        "links_title": "分链企业图谱" if banded else "分环节企业图谱",
+        "leaders": _leader_list(cm),
         "parent": parent if parent and _SAFE_FILE.match(parent) else None,
+        "parent_label": "← 返回环节汇总图谱" if meta.get("segment") else "← 返回全部产业链图谱",
         "options": options,
         "switches": switches,
-        "backdrop": _backdrop(cm, nodes, _zoom(pos)),
+        "backdrop": _band_backdrop(pos) if banded else _backdrop(cm, nodes, _zoom(pos)),
     }
 
