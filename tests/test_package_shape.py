@@ -22,7 +22,7 @@ MAX_LINES = 600
 
 #: the floor of each room; a module may import its own floor and any lower one, never a higher one
 FLOORS: dict[str, int] = {
-    "errors": 0, "reasons": 0, "model": 1, "_compat": 0, "docs": 2,
+    "errors": 0, "reasons": 0, "i18n": 0, "model": 1, "_compat": 0, "docs": 2,
     "ingest": 2,
     "validate": 3,
     "synth": 3,

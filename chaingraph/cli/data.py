@@ -18,16 +18,45 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from chaingraph.cli.app import _DEMO_STEPS, SAMPLES, _print_frame, _progress, cli, sample_path
+from chaingraph.cli.app import _DEMO_STEPS, SAMPLES, _print_frame, cli, sample_path
+from chaingraph.cli.bars import StepBar
 from chaingraph.errors import ChainGraphError, OutputError
+from chaingraph.i18n import _, current_language
+
+_SUMMARY_COLUMNS = ["table", "files", "encoding", "read", "accepted", "rejected", "merged", "derived", "errors",
+                    "warnings", "balanced"]
+_ISSUE_COLUMNS = ["severity", "code", "file", "sheet", "row", "column", "value", "message"]
 
 
 def _summary_text(result) -> str:
+    from chaingraph.model import TABLES
+
     s = result.summary
-    s = s[(s["read"] > 0) | (s["errors"] > 0) | (s["derived"] > 0) | (s["files"] != "")]
-    cols = ["table", "files", "encoding", "read", "accepted", "rejected", "merged", "derived", "errors", "warnings",
-            "balanced"]
-    return s[cols].to_string(index=False)
+    s = s[(s["read"] > 0) | (s["errors"] > 0) | (s["derived"] > 0) | (s["files"] != "")][_SUMMARY_COLUMNS].copy()
+    if current_language() != "en":
+        s["table"] = [f"{t} {TABLES[t].zh}" if t in TABLES and TABLES[t].zh else t for t in s["table"]]
+        s["balanced"] = s["balanced"].map({True: _("yes"), False: _("no")})
+    return s.rename(columns={c: _(c) for c in _SUMMARY_COLUMNS}).to_string(index=False)
+
+
+def _issues_frame(issues: pd.DataFrame) -> pd.DataFrame:
+    """The issues as printed: in Chinese, severity translated and the reason's Chinese text before the detail."""
+    from chaingraph.reasons import REASONS
+
+    df = issues[_ISSUE_COLUMNS].copy()
+    if current_language() == "en":
+        return df
+    df["severity"] = df["severity"].map(lambda v: _(v))
+    df.insert(df.columns.get_loc("message"), "reason", df["code"].map(lambda c: REASONS[c].zh if c in REASONS else ""))
+    return df.rename(columns={c: _(c) for c in df.columns})
+
+
+def _validate_with_bar(dataset, **kw):
+    from chaingraph.model import LOAD_ORDER
+    from chaingraph.validate.core import validate
+
+    with StepBar(_("validating {dataset}").format(dataset=dataset), len(LOAD_ORDER)) as bar:
+        return validate(dataset, progress=bar.advance, **kw)
 
 
 def _write_validation_outputs(result, report: Path | None, rejects_dir: Path | None) -> list[Path]:
@@ -82,21 +111,18 @@ def validate_cmd(dataset: Path, strict: bool, report: Path | None, rejects_dir: 
 
     DATASET is a folder of tables, an .xlsx workbook or a datapackage.json.
     """
-    from chaingraph.validate.core import validate
-
-    _progress(f"validating {dataset}")
-    result = validate(dataset, strict=strict, infer_region=infer_region)
+    result = _validate_with_bar(dataset, strict=strict, infer_region=infer_region)
     click.echo(_summary_text(result))
     click.echo()
     if not quiet and len(result.issues):
-        cols = ["severity", "code", "file", "sheet", "row", "column", "value", "message"]
-        _print_frame(result.issues[cols])
+        _print_frame(_issues_frame(result.issues))
         click.echo()
     for p in _write_validation_outputs(result, report, rejects_dir):
-        click.echo(f"wrote {p}")
-    verdict = "OK" if result.ok else "FAILED"
-    click.echo(f"{verdict}: {result.n_errors} errors, {result.n_warnings} warnings; counts "
-               f"{'balance' if result.balanced else 'DO NOT balance'} for every table")
+        click.echo(_("wrote {path}").format(path=p))
+    verdict = _("OK") if result.ok else _("FAILED")
+    balance = _("balance") if result.balanced else _("DO NOT balance")
+    click.echo(_("{verdict}: {errors} errors, {warnings} warnings; counts {balance} for every table").format(
+        verdict=verdict, errors=result.n_errors, warnings=result.n_warnings, balance=balance))
     if not result.ok or not result.balanced:
         sys.exit(1)
 
@@ -129,31 +155,34 @@ def _build(dataset: Path, store: Path, strict: bool, fail_on_errors: bool, repor
            infer_region: bool, allow_partial: bool) -> None:
     from chaingraph.graph.core import ChainGraph
     from chaingraph.graph.store import save
-    from chaingraph.validate.core import partial_reasons, validate
+    from chaingraph.validate.core import partial_reasons
 
     t0 = time.perf_counter()
-    _progress(f"validating {dataset}")
-    result = validate(dataset, strict=strict, infer_region=infer_region)
+    result = _validate_with_bar(dataset, strict=strict, infer_region=infer_region)
     _write_validation_outputs(result, report, None)
     if fail_on_errors and not result.ok:
         click.echo(_summary_text(result))
-        raise ChainGraphError(f"{result.n_errors} validation errors; not building (see `chaingraph validate`)")
+        raise ChainGraphError(_("{errors} validation errors; not building (see `chaingraph validate`)")
+                              .format(errors=result.n_errors))
     reasons = partial_reasons(result)
     if reasons and not allow_partial:
         click.echo(_summary_text(result))
-        click.echo("not built: the dataset is only partly usable (--allow-partial builds from the accepted rows)")
+        click.echo(_("not built: the dataset is only partly usable (--allow-partial builds from the accepted rows)"))
         for reason in reasons:
-            click.echo(f"build refused: {reason}", err=True)
+            click.echo(_("build refused: {reason}").format(reason=reason), err=True)
         sys.exit(1)
     for reason in reasons:
-        click.echo(f"warning: partial build: {reason}", err=True)
-    _progress("building graph")
-    g = ChainGraph.from_validation(result)
-    _progress(f"saving {store}")
-    save(g, store)
+        click.echo(_("warning: partial build: {reason}").format(reason=reason), err=True)
+    rows = int(result.summary["accepted"].sum())
+    with StepBar(_("building and saving {store}").format(store=store), 2) as bar:
+        g = ChainGraph.from_validation(result)
+        bar.advance(_("graph built"), rows)
+        save(g, store)
+        bar.advance(_("saved"), 0)
     click.echo(_summary_text(result))
-    click.echo(f"wrote {store} ({len(g.tables['enterprises'])} enterprises) in {time.perf_counter() - t0:.1f} s; "
-               f"{result.n_errors} errors, {result.n_warnings} warnings in the data")
+    click.echo(_("wrote {store} ({firms} enterprises) in {seconds:.1f} s; {errors} errors, {warnings} warnings in "
+                 "the data").format(store=store, firms=len(g.tables["enterprises"]), seconds=time.perf_counter() - t0,
+                                    errors=result.n_errors, warnings=result.n_warnings))
 
 
 @cli.command("info")
@@ -192,24 +221,21 @@ def demo_cmd(out: Path, sample: str) -> None:
     """Run a bundled sample end to end and say what was written."""
     from chaingraph.graph.core import ChainGraph
     from chaingraph.graph.store import save
-    from chaingraph.validate.core import validate
-
     src = sample_path(sample)
     out.mkdir(parents=True, exist_ok=True)
-    _progress(f"validating bundled sample {sample}")
-    result = validate(src)
+    result = _validate_with_bar(src)
     written = _write_validation_outputs(result, out / "validation-report.csv", out / "rejects")
     click.echo(_summary_text(result))
     g = ChainGraph.from_validation(result)
     store = save(g, out / f"{sample}.cgstore")
     written.append(store)
     click.echo()
-    click.echo(f"graph: {g!r}")
+    click.echo(_("graph: {graph}").format(graph=repr(g)))
     _print_frame(g.stats())
     for extra in _DEMO_STEPS:
         written.extend(extra(g, out))
     click.echo()
-    click.echo(f"wrote into {out}/:")
+    click.echo(_("wrote into {folder}/:").format(folder=out))
     for p in written:
         click.echo(f"  {p}")
 
@@ -222,18 +248,19 @@ def demo_cmd(out: Path, sample: str) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Folder to write.")
 def synth_cmd(n, seed, out) -> None:
     """Write a synthetic national-scale dataset (real adcodes, many chains) for trials and benchmarks."""
+    from chaingraph.model import LOAD_ORDER
     from chaingraph.synth.generate import write_synthetic
 
     last: dict[str, int] = {}
 
-    def progress(table: str, rows: int) -> None:
-        if table not in last:
-            click.echo(f"… writing {table}", err=True)
-        last[table] = rows
+    with StepBar(_("writing synthetic dataset {folder}").format(folder=out), len(LOAD_ORDER) - 1) as bar:
+        def progress(table: str, rows: int) -> None:  # rows: written so far in this table
+            bar.advance(table, rows - last.get(table, 0), n=0 if table in last else 1)
+            last[table] = rows
 
-    try:
-        counts = write_synthetic(out, n, seed=seed, progress=progress)
-    except (FileExistsError, ValueError) as exc:
-        raise ChainGraphError(str(exc)) from exc
-    _print_frame(pd.DataFrame({"table": list(counts), "rows": list(counts.values())}))
-    click.echo(f"wrote {out} (synthetic, seed {seed})")
+        try:
+            counts = write_synthetic(out, n, seed=seed, progress=progress)
+        except (FileExistsError, ValueError) as exc:
+            raise ChainGraphError(str(exc)) from exc
+    _print_frame(pd.DataFrame({_("table"): list(counts), _("rows"): list(counts.values())}))
+    click.echo(_("wrote {folder} (synthetic, seed {seed})").format(folder=out, seed=seed))

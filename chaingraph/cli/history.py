@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from chaingraph.cli.app import _open_backend, cli
+from chaingraph.cli.app import _open_backend, cli, header_language
 from chaingraph.cli.queries import DISPLAY, _day, _emit, scope_options
 
 _DATE = click.DateTime(["%Y-%m-%d"])
@@ -69,7 +69,7 @@ def compare_cmd(source, region, chain, output, lang, neo4j, database, as_of, min
     b = _open_backend(source, neo4j, database)
     df = compare_regions(getattr(b, "graph", b), region, chain, min_firms=min_firms, min_share=min_share,
                          include_resolved=not exclude_resolved, as_of=_day(as_of))
-    if lang == "zh":  # problem columns: 名称(编号)
+    if header_language(lang) == "zh":  # problem columns: 名称(编号)
         names = _problem_names(b)
         df = df.rename(columns={c: f"{names[c]}({c})" for c in df.columns if c in names})
     _emit(df, "compare_regions", output, lang)

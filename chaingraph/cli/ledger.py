@@ -63,7 +63,8 @@ def ledger_summary_cmd(source, region, chain, output, lang, neo4j, database, by,
 @cli.command("progress")
 @click.argument("source", required=False, metavar="DATASET_OR_STORE")
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE: .csv, .xlsx, .json or .md.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Column headers: Chinese or English (default: chaingraph --lang, else $CHAINGRAPH_LANG, else zh).")
 @click.option("--neo4j", is_flag=True, help="Run on Neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")
 @click.option("--database", help="Neo4j database name (with --neo4j).")
 @_AS_OF

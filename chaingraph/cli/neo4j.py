@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 from chaingraph.cli.app import _print_frame, cli
+from chaingraph.cli.bars import StepBar
+from chaingraph.i18n import _
 
 
 @cli.command("push")
@@ -35,19 +37,22 @@ def push_cmd(source, uri, username, database, batch_size, clear) -> None:
 
     g = open_graph(source)
     driver = connect(uri=uri, user=username)
-    last = {"step": None}
+    rows = sum(len(t) for t in g.tables.values())
+    last = {"step": None, "done": 0}
 
-    def progress(step: str, done: int, total: int) -> None:
-        if step != last["step"] or done == total:
-            click.echo(f"… {step}: {done}/{total}", err=True)
-            last["step"] = step
+    with StepBar(_("pushing {name} to Neo4j").format(name=g.name), max(rows, 1)) as bar:
+        def progress(step: str, done: int, total: int) -> None:  # rows of `step` written so far
+            if step != last["step"]:
+                last["step"], last["done"] = step, 0
+            bar.advance(step, done - last["done"], n=done - last["done"])
+            last["done"] = done
 
-    try:
-        report = push(g, driver, database=database, batch_size=batch_size, progress=progress, clear=clear)
-    finally:
-        driver.close()
+        try:
+            report = push(g, driver, database=database, batch_size=batch_size, progress=progress, clear=clear)
+        finally:
+            driver.close()
     _print_frame(report)
-    click.echo(f"pushed {g.name}: counts match for {int(report['ok'].sum())} labels and types")
+    click.echo(_("pushed {name}: counts match for {n} labels and types").format(name=g.name, n=int(report["ok"].sum())))
 
 
 @cli.command("query")

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from chaingraph.cli.app import _DEMO_STEPS, _open_backend, _print_frame, cli
+from chaingraph.cli.app import _DEMO_STEPS, _open_backend, _print_frame, cli, header_language
+from chaingraph.i18n import _
 
 DISPLAY: dict[str, list[str]] = {
     "common_problems": ["rank", "problem_id", "problem", "category_zh", "kind_zh", "affected", "scope_size", "share",
@@ -38,13 +39,15 @@ def _emit(df: pd.DataFrame, query: str, output: Path | None, lang: str, meta: di
     from chaingraph.export.labels import relabel
     from chaingraph.export.tables import write_frame
 
+    lang = header_language(lang)
+
     if output is not None:
         write_frame(relabel(df, lang, query), output, sheet=query, meta=meta)
-        click.echo(f"wrote {output} ({len(df)} rows)")
+        click.echo(_("wrote {path} ({rows} rows)").format(path=output, rows=len(df)))
         return
     shown = df[[c for c in DISPLAY.get(query, list(df.columns)) if c in df.columns]]
     _print_frame(relabel(shown.round(3), lang, query))
-    click.echo(f"({len(df)} rows; -o FILE writes every column)", err=True)
+    click.echo(_("({rows} rows; -o FILE writes every column)").format(rows=len(df)), err=True)
 
 
 def scope_options(f):
@@ -54,8 +57,9 @@ def scope_options(f):
                           "assistance and designations are ignored.")(f)
     f = click.option("--database", help="Neo4j database name (with --neo4j).")(f)
     f = click.option("--neo4j", is_flag=True, help="Run on Neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")(f)
-    f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                     help="Column headers: Chinese or English.")(f)
+    f = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     help="Column headers: Chinese or English (default: chaingraph --lang, else $CHAINGRAPH_LANG, "
+                          "else zh).")(f)
     f = click.option("-o", "--output", type=click.Path(path_type=Path),
                      help="Write to FILE: .csv, .xlsx, .json or .md (format from the extension).")(f)
     f = click.option("--chain", help="Chain id or name (童装, childrenswear).")(f)
@@ -95,7 +99,7 @@ def problems_cmd(source, region, chain, output, lang, neo4j, database, as_of, se
         meta = {**getattr(b, "meta", {}), "region": _region_label(region), "chain": chain, "segment": segment,
                 "min_firms": min_firms, "min_share": min_share, "firms_in_scope": firms, "as_of": _day(as_of),
                 "generated": datetime.now().isoformat(timespec="seconds")}
-        write_xlsx(problem_workbook(df, meta, lang=lang), output)
+        write_xlsx(problem_workbook(df, meta, lang=header_language(lang)), output)
         click.echo(f"wrote {output} ({len(df)} problems, {int(df['is_common'].sum())} common)")
         return
     _emit(df, "common_problems", output, lang,

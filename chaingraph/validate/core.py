@@ -21,6 +21,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,8 @@ def _finalise_types(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region: bool = False) -> ValidationResult:
+def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region: bool = False,
+             progress: Callable[[str, int], None] | None = None) -> ValidationResult:
     """Validate a dataset and split every table into accepted and rejected rows.
 
     Parameters
@@ -99,6 +101,9 @@ def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region
     infer_region : bool
         Fill a firm's missing region from its full name or address (most specific unique GB/T 2260 match),
         with a ``region_inferred`` warning per row; without it such a row is rejected (``region_missing``).
+    progress : callable, optional
+        Called as ``progress(table, rows_read)`` after each table of :data:`~chaingraph.model.LOAD_ORDER`
+        is read and checked (a table the dataset lacks reports 0 rows).
 
     Returns
     -------
@@ -201,6 +206,8 @@ def validate(source: str | Path | Dataset, *, strict: bool = False, infer_region
             "warnings": (len(row_issues) - n_err) + sum(1 for i in t_issues if i["severity"] == "warning"),
             "balanced": balanced and run.n == int(acc_mask.sum() + rejected.sum() + merged.sum()),
         })
+        if progress is not None:
+            progress(name, run.n)
     accepted.pop("enterprises_segment", None)
     n_seg, n_flows, cycles = apply_to_tables(accepted, references)
     for row in summary:
